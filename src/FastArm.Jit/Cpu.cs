@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using FastArm.Jit.Decode;
+using FastArm.Jit.Exceptions;
+using FastArm.Jit.Platform;
+using FastArm.Jit.Semantics;
+using FastArm.Jit.State;
+using FastArm.SoftMmu.Bus;
+
+namespace FastArm.Jit;
+
+/// <summary>Why <see cref="Cpu.Run"/> returned.</summary>
+public enum StopReason { InstructionLimit, Address, Timeout, StopRequested, Exit, Fatal }
+
+/// <summary>One memory access, as the memory hook sees it.</summary>
+public readonly record struct MemoryAccess(ulong Pc, ulong VirtualAddress, ulong PhysicalAddress, int Size, bool IsWrite, ulong Value);
+
+/// <summary>One exception entry, as the exception hook sees it.</summary>
+public readonly record struct ExceptionEvent(ExceptionKind Kind, int FromEl, int TargetEl, ulong Esr, ulong Far, ulong ReturnAddress, ulong Vector);
+
+/// <summary>How the CPU is built: which ELs and features it has.</summary>
+public sealed record CpuConfig
+{
+    public Feature Features { get; init; } = Feature.Default;
+    public bool HasEl2 { get; init; }
+    public bool HasEl3 { get; init; }
+    /// <summary>Physical address size in bits (ID_AA64MMFR0_EL1.PARange): 48 by default, as QEMU's max CPU.</summary>
+    public int PABits { get; init; } = 48;
+    /// <summary>MIDR_EL1 value. Default: an Arm Cortex-A57 r1p3, as QEMU's cortex-a57.</summary>
+    public ulong Midr { get; init; } = 0x411FD073;
+    public int CpuIndex { get; init; }
+}
+
+/// <summary>
+/// One A64 CPU: its state, its view of memory, exception entry and the interpreter loop. Faults are
+/// architectural events delivered through <see cref="TakeException"/>, never .NET exceptions.
+/// </summary>
+public sealed unsafe partial class Cpu : IDisposable
+{
+    public CpuState* StatePointer { get; private set; }
+    public ref CpuState S => ref *StatePointer;
+    public PhysicalBus Bus { get; }
+    public CpuConfig Config { get; }
+    public Feature Features => Config.Features;
+
+    public List<ISystemRegisterDevice> SystemRegisterDevices { get; } = [];
+    public IFirmwareCallHandler? FirmwareCalls { get; set; }
+    public ISemihosting? Semihosting { get; set; }
+
+    /// <summary>Called before each instruction with its address and word.</summary>
+    public Action<ulong, uint>? CodeHook { get; set; }
+    /// <summary>Called at the start of each basic block (after a branch or exception) with its address.</summary>
+    public Action<ulong>? BlockHook { get; set; }
+    public Action<MemoryAccess>? MemoryHook { get; set; }
+    public Action<ExceptionEvent>? ExceptionHook { get; set; }
+    /// <summary>Emulator diagnostics (unimplemented registers and the like): one line each.</summary>
+    public Action<string>? Trace { get; set; }
+
+    public ulong InstructionsExecuted { get; private set; }
+    public int? ExitCode { get; private set; }
+
+    private volatile bool _stopRequested;
+    private volatile bool _interruptLinesChanged;
+    private bool _irqLine, _fiqLine, _serrorLine;
+    private bool _waitingForInterrupt;
+    private bool _blockStart = true;
+
+    public Cpu(PhysicalBus bus, CpuConfig? config = null)
+    {
+        Bus = bus;
+        Config = config ?? new CpuConfig();
+        StatePointer = (CpuState*)NativeMemory.AlignedAlloc((nuint)sizeof(CpuState), 64);
+        Reset(Config.HasEl3 ? 3 : Config.HasEl2 ? 2 : 1);
+    }
+
+    /// <summary>Architectural reset at <paramref name="el"/>: MMU off, all interrupts masked, SP_ELx selected.</summary>
+    public void Reset(int el, ulong pc = 0)
+    {
+        if (el < 0 || el > 3 || (el == 3 && !Config.HasEl3) || (el == 2 && !Config.HasEl2))
+            throw new ArgumentOutOfRangeException(nameof(el), $"EL{el} is not implemented by this CPU");
+        NativeMemory.Clear(StatePointer, (nuint)sizeof(CpuState));
+        S.EL = el;
+        S.SpSel = 1;
+        S.Daif = 0x3C0;
+        S.PC = pc;
+        ResetSystemRegisters();
+        ExitCode = null;
+        _waitingForInterrupt = false;
+    }
+
+    public void Dispose()
+    {
+        if (StatePointer != null) { NativeMemory.AlignedFree(StatePointer); StatePointer = null; }
+        GC.SuppressFinalize(this);
+    }
+
+    ~Cpu() { if (StatePointer != null) NativeMemory.AlignedFree(StatePointer); }
+
+    // ---- registers as the rest of the emulator sees them ----
+
+    public ulong GetX(int n) => n == 31 ? 0 : S.X[n];
+    public void SetX(int n, ulong v) { if (n != 31) S.X[n] = v; }
+    public ulong Sp { get => S.CurrentSp; set { if (S.SpSel == 0) S.SpEl[0] = value; else S.SpEl[S.EL] = value; } }
+    public ulong Pc { get => S.PC; set { S.PC = value; _blockStart = true; } }
+
+    /// <summary>Asks a running <see cref="Run"/> to return at the next instruction boundary; safe from any thread.</summary>
+    public void RequestStop() => _stopRequested = true;
+
+    /// <summary>Ends the run with an exit code (semihosting SYS_EXIT, PSCI SYSTEM_OFF).</summary>
+    public void RequestExit(int code) { ExitCode = code; _stopRequested = true; }
+
+    // ---- interrupt lines (driven by the interrupt controller) ----
+
+    public void SetIrq(bool level) { _irqLine = level; _interruptLinesChanged = true; }
+    public void SetFiq(bool level) { _fiqLine = level; _interruptLinesChanged = true; }
+    public void SetSError(bool level) { _serrorLine = level; _interruptLinesChanged = true; }
+    public bool IrqLine => _irqLine;
+    public bool FiqLine => _fiqLine;
+
+    /// <summary>What WFI does while no interrupt is pending: the board sets it to sleep until its next timer event.</summary>
+    public Action<Cpu>? Idle { get; set; }
+}

@@ -1,0 +1,412 @@
+using System.Runtime.CompilerServices;
+using FastArm.Jit.Decode;
+using FastArm.Jit.Semantics;
+using FastArm.Jit.State;
+
+namespace FastArm.Jit.Interpreter;
+
+/// <summary>
+/// The interpreter's emitter: every operation computes its value now. Because semantics are generic over a
+/// struct emitter, .NET compiles a copy specialized for this type, and these small methods inline into it.
+/// </summary>
+public unsafe struct Eval : IA64Emitter<ulong>
+{
+    private readonly Cpu _cpu;
+    private readonly CpuState* _s;
+    private ulong _pc;
+
+    /// <summary>The instruction branched (PC already set) or took an exception.</summary>
+    public bool Ended;
+    /// <summary>The instruction took an exception: its remaining writes are dropped.</summary>
+    public bool Faulted;
+
+    public Eval(Cpu cpu)
+    {
+        _cpu = cpu;
+        _s = cpu.StatePointer;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void Begin(ulong pc)
+    {
+        _pc = pc;
+        Ended = false;
+        Faulted = false;
+        _cpu.ExceptionTaken = false;
+    }
+
+    /// <summary>After a call into the CPU that may have raised an exception.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool CheckException()
+    {
+        if (_cpu.ExceptionTaken) { Ended = true; Faulted = true; return true; }
+        return false;
+    }
+
+    public readonly ulong Pc => _pc;
+    public readonly Feature Features => _cpu.Features;
+
+    public readonly ulong Const(ulong value) => value;
+
+    public readonly ulong X(int n) => n == 31 ? 0 : _s->X[n];
+    public readonly void SetX(int n, ulong value) { if (n != 31 && !Faulted) _s->X[n] = value; }
+    public readonly ulong Sp() => _s->SpSel == 0 ? _s->SpEl[0] : _s->SpEl[_s->EL];
+    public readonly void SetSp(ulong value)
+    {
+        if (Faulted) return;
+        if (_s->SpSel == 0) _s->SpEl[0] = value; else _s->SpEl[_s->EL] = value;
+    }
+    public void CheckSpAlignment() { if (!Faulted && !_cpu.CheckSpAlignment()) CheckException(); }
+
+    public readonly ulong VReg(int n, int half) => _s->V[n * 2 + half];
+    public readonly void SetVReg(int n, ulong lo, ulong hi)
+    {
+        if (Faulted) return;
+        _s->V[n * 2] = lo;
+        _s->V[n * 2 + 1] = hi;
+    }
+
+    public readonly ulong Add(ulong a, ulong b) => a + b;
+    public readonly ulong Sub(ulong a, ulong b) => a - b;
+    public readonly ulong And(ulong a, ulong b) => a & b;
+    public readonly ulong Or(ulong a, ulong b) => a | b;
+    public readonly ulong Xor(ulong a, ulong b) => a ^ b;
+    public readonly ulong Not(ulong a) => ~a;
+    public readonly ulong Shl(ulong a, ulong amount) => a << (int)(amount & 63);
+    public readonly ulong Lsr(ulong a, ulong amount) => a >> (int)(amount & 63);
+    public readonly ulong Asr(ulong a, ulong amount) => (ulong)((long)a >> (int)(amount & 63));
+    public readonly ulong Ror(ulong a, ulong amount, int width)
+    {
+        if (width == 64) return ulong.RotateRight(a, (int)(amount & 63));
+        return uint.RotateRight((uint)a, (int)(amount & 31));
+    }
+    public readonly ulong Mul(ulong a, ulong b) => a * b;
+    public readonly ulong UMulHigh(ulong a, ulong b) => Math.BigMul(a, b, out _);
+    public readonly ulong SMulHigh(ulong a, ulong b) => (ulong)Math.BigMul((long)a, (long)b, out _);
+    public readonly ulong UDiv(ulong a, ulong b) => b == 0 ? 0 : a / b;
+    public readonly ulong SDiv(ulong a, ulong b)
+    {
+        if (b == 0) return 0;
+        if ((long)a == long.MinValue && (long)b == -1) return a;
+        return (ulong)((long)a / (long)b);
+    }
+    public readonly ulong ZeroExtend(ulong a, int bits) => bits >= 64 ? a : a & ((1UL << bits) - 1);
+    public readonly ulong SignExtend(ulong a, int bits) => bits >= 64 ? a : (ulong)((long)(a << (64 - bits)) >> (64 - bits));
+
+    public readonly ulong Eq(ulong a, ulong b) => a == b ? 1UL : 0;
+    public readonly ulong Ne(ulong a, ulong b) => a != b ? 1UL : 0;
+    public readonly ulong ULt(ulong a, ulong b) => a < b ? 1UL : 0;
+    public readonly ulong SLt(ulong a, ulong b) => (long)a < (long)b ? 1UL : 0;
+    public readonly ulong Select(ulong cond, ulong ifTrue, ulong ifFalse) => cond != 0 ? ifTrue : ifFalse;
+
+    public readonly ulong AddWithCarry(ulong a, ulong b, ulong carryIn, int bits, bool setFlags)
+    {
+        ulong result;
+        if (bits == 64)
+        {
+            result = a + b + carryIn;
+            if (setFlags && !Faulted)
+            {
+                bool c = result < a || (carryIn != 0 && result == a);
+                bool v = ((~(a ^ b) & (a ^ result)) >> 63) != 0;
+                _s->Nzcv = (uint)((result >> 63) << 31) | (result == 0 ? 1u << 30 : 0) | (c ? 1u << 29 : 0) | (v ? 1u << 28 : 0);
+            }
+            return result;
+        }
+        uint a32 = (uint)a, b32 = (uint)b;
+        ulong wide = (ulong)a32 + b32 + carryIn;
+        uint r32 = (uint)wide;
+        if (setFlags && !Faulted)
+        {
+            bool v = ((~(a32 ^ b32) & (a32 ^ r32)) >> 31) != 0;
+            _s->Nzcv = (r32 & 0x8000_0000u) | (r32 == 0 ? 1u << 30 : 0) | ((wide >> 32) != 0 ? 1u << 29 : 0) | (v ? 1u << 28 : 0);
+        }
+        return r32;
+    }
+
+    public readonly void SetFlagsLogical(ulong result, int bits)
+    {
+        if (Faulted) return;
+        if (bits == 32) result = (ulong)(long)(int)(uint)result;
+        _s->Nzcv = (uint)((result >> 63) << 31) | (result == 0 ? 1u << 30 : 0);
+    }
+
+    public readonly ulong Nzcv() => _s->Nzcv;
+    public readonly void SetNzcv(ulong nzcv) { if (!Faulted) _s->Nzcv = (uint)nzcv & 0xF000_0000u; }
+    public readonly ulong Carry() => (_s->Nzcv >> 29) & 1;
+    public readonly ulong Condition(int cond) => ConditionHolds(_s->Nzcv, cond) ? 1UL : 0;
+
+    /// <summary>ConditionHolds() of the Arm ARM, on NZCV in bits 31..28.</summary>
+    public static bool ConditionHolds(uint nzcv, int cond)
+    {
+        bool n = (nzcv & 0x8000_0000u) != 0, z = (nzcv & 0x4000_0000u) != 0, c = (nzcv & 0x2000_0000u) != 0, v = (nzcv & 0x1000_0000u) != 0;
+        bool result = (cond >> 1) switch
+        {
+            0 => z,
+            1 => c,
+            2 => n,
+            3 => v,
+            4 => c && !z,
+            5 => n == v,
+            6 => n == v && !z,
+            _ => true,
+        };
+        return (cond & 1) != 0 && cond != 15 ? !result : result;
+    }
+
+    public readonly ulong Call(Func<ulong, ulong> helper, ulong a) => helper(a);
+    public readonly ulong Call(Func<ulong, ulong, ulong> helper, ulong a, ulong b) => helper(a, b);
+    public readonly ulong Call(Func<ulong, ulong, ulong, ulong> helper, ulong a, ulong b, ulong c) => helper(a, b, c);
+
+    public ulong Load(ulong address, int size, MemOp op = MemOp.None)
+    {
+        if (Faulted) return 0;
+        if (_cpu.TryRead(address, size, op, out ulong v)) return v;
+        CheckException();
+        return 0;
+    }
+
+    public void Store(ulong address, ulong value, int size, MemOp op = MemOp.None)
+    {
+        if (Faulted) return;
+        if (!_cpu.TryWrite(address, size, value, op)) CheckException();
+    }
+
+    public void Load128(ulong address, out ulong lo, out ulong hi, MemOp op = MemOp.None)
+    {
+        lo = hi = 0;
+        if (Faulted) return;
+        if ((address & 15) != 0 && (op & MemOp.AlignedOnly) != 0)
+        {
+            // Alignment is that of the whole 16 bytes; the first access reports the fault.
+            _cpu.TryRead(address | 1, 2, MemOp.AlignedOnly, out _);
+            CheckException();
+            return;
+        }
+        lo = Load(address, 8, op & ~MemOp.AlignedOnly);
+        hi = Load(address + 8, 8, op & ~MemOp.AlignedOnly);
+    }
+
+    public void Store128(ulong address, ulong lo, ulong hi, MemOp op = MemOp.None)
+    {
+        if (Faulted) return;
+        if ((address & 15) != 0 && (op & MemOp.AlignedOnly) != 0)
+        {
+            _cpu.TryWrite(address | 1, 2, 0, MemOp.AlignedOnly);
+            CheckException();
+            return;
+        }
+        // Check both halves translate before writing either, so that a fault leaves memory unchanged.
+        if (!_cpu.Translate(address + 8, AccessType.Write, false, out _, out _))
+        {
+            Store(address + 8, hi, 8, op & ~MemOp.AlignedOnly);
+            return;
+        }
+        Store(address, lo, 8, op & ~MemOp.AlignedOnly);
+        Store(address + 8, hi, 8, op & ~MemOp.AlignedOnly);
+    }
+
+    public ulong LoadExclusive(ulong address, int size, int monitorSize, MemOp op)
+    {
+        if (Faulted) return 0;
+        // The monitor covers the whole (pair) access, which must be aligned to its total size.
+        if ((address & (ulong)(monitorSize - 1)) != 0)
+        {
+            _cpu.TryRead(address | 1, 2, MemOp.AlignedOnly, out _);
+            CheckException();
+            return 0;
+        }
+        ulong v = Load(address, size, op | MemOp.Exclusive);
+        if (!Faulted) _cpu.ArmExclusive(address, (ulong)monitorSize);
+        return v;
+    }
+
+    public ulong StoreExclusive(ulong address, ulong value, int size, MemOp op)
+    {
+        if (Faulted) return 1;
+        if ((address & (ulong)(size - 1)) != 0)
+        {
+            _cpu.TryWrite(address | 1, 2, 0, MemOp.AlignedOnly);
+            CheckException();
+            return 1;
+        }
+        if (!_cpu.ExclusiveMatches(address, (ulong)size)) { _cpu.ClearExclusive(); return 1; }
+        _cpu.ClearExclusive();
+        Store(address, value, size, op | MemOp.Exclusive);
+        return Faulted ? 1UL : 0;
+    }
+
+    public ulong StoreExclusivePair(ulong address, ulong lo, ulong hi, int size, MemOp op)
+    {
+        if (Faulted) return 1;
+        int total = size * 2;
+        if ((address & (ulong)(total - 1)) != 0)
+        {
+            _cpu.TryWrite(address | 1, 2, 0, MemOp.AlignedOnly);
+            CheckException();
+            return 1;
+        }
+        if (!_cpu.ExclusiveMatches(address, (ulong)total)) { _cpu.ClearExclusive(); return 1; }
+        _cpu.ClearExclusive();
+        if (size == 8) Store128(address, lo, hi, op | MemOp.Exclusive);
+        else Store(address, (lo & 0xFFFF_FFFF) | (hi << 32), 8, op | MemOp.Exclusive);
+        return Faulted ? 1UL : 0;
+    }
+
+    public readonly void ClearExclusive() => _cpu.ClearExclusive();
+
+    public ulong AtomicRmw(AtomicOp kind, ulong address, ulong operand, int size, MemOp op)
+    {
+        ulong old = Load(address, size, op | MemOp.AlignedOnly | MemOp.Exclusive);
+        if (Faulted) return 0;
+        int bits = size * 8;
+        ulong result = kind switch
+        {
+            AtomicOp.Add => old + operand,
+            AtomicOp.Clr => old & ~operand,
+            AtomicOp.Eor => old ^ operand,
+            AtomicOp.Set => old | operand,
+            AtomicOp.SMax => (long)SignExtend(old, bits) >= (long)SignExtend(operand, bits) ? old : operand,
+            AtomicOp.SMin => (long)SignExtend(old, bits) <= (long)SignExtend(operand, bits) ? old : operand,
+            AtomicOp.UMax => ZeroExtend(old, bits) >= ZeroExtend(operand, bits) ? old : operand,
+            AtomicOp.UMin => ZeroExtend(old, bits) <= ZeroExtend(operand, bits) ? old : operand,
+            _ => operand,
+        };
+        Store(address, result, size, op | MemOp.AlignedOnly | MemOp.Exclusive);
+        return Faulted ? 0 : ZeroExtend(old, bits);
+    }
+
+    public ulong CompareAndSwap(ulong address, ulong expected, ulong desired, int size, MemOp op)
+    {
+        ulong old = Load(address, size, op | MemOp.AlignedOnly | MemOp.Exclusive);
+        if (Faulted) return 0;
+        // CAS always performs a write-permission check (Arm ARM: the access is a read-modify-write), but only
+        // writes memory when the comparison succeeds.
+        if (old == ZeroExtend(expected, size * 8))
+            Store(address, desired, size, op | MemOp.AlignedOnly | MemOp.Exclusive);
+        else if (!_cpu.Translate(address, AccessType.Write, false, out _, out var fault))
+        {
+            _cpu.TryWrite(address, size, old, op | MemOp.AlignedOnly);
+            CheckException();
+        }
+        return Faulted ? 0 : old;
+    }
+
+    public void CompareAndSwapPair(ulong address, ulong expected0, ulong expected1, ulong desired0, ulong desired1, int size, MemOp op, out ulong old0, out ulong old1)
+    {
+        old0 = old1 = 0;
+        if (Faulted) return;
+        int total = size * 2;
+        if ((address & (ulong)(total - 1)) != 0)
+        {
+            _cpu.TryRead(address | 1, 2, MemOp.AlignedOnly, out _);
+            CheckException();
+            return;
+        }
+        ulong a0 = Load(address, size, op | MemOp.Exclusive);
+        ulong a1 = Load(address + (ulong)size, size, op | MemOp.Exclusive);
+        if (Faulted) return;
+        ulong mask = ZeroExtend(ulong.MaxValue, size * 8);
+        if (a0 == (expected0 & mask) && a1 == (expected1 & mask))
+        {
+            if (size == 8) Store128(address, desired0, desired1, op | MemOp.Exclusive);
+            else Store(address, (desired0 & mask) | (desired1 << 32), 8, op | MemOp.Exclusive);
+        }
+        else if (!_cpu.Translate(address, AccessType.Write, false, out _, out _))
+        {
+            _cpu.TryWrite(address, size, a0, op);
+            CheckException();
+        }
+        if (Faulted) return;
+        old0 = a0;
+        old1 = a1;
+    }
+
+    public void Branch(ulong target, BranchKind kind = BranchKind.Jump)
+    {
+        if (Faulted) return;
+        _s->PC = target;
+        Ended = true;
+    }
+
+    public void BranchIf(ulong cond, ulong target)
+    {
+        if (Faulted || cond == 0) return;
+        _s->PC = target;
+        Ended = true;
+    }
+
+    public void BranchIndirect(ulong target, BranchKind kind)
+    {
+        if (Faulted) return;
+        _s->PC = target;
+        Ended = true;
+    }
+
+    public ulong ReadSysReg(uint encoding)
+    {
+        if (Faulted) return 0;
+        ulong v = _cpu.ReadSysReg(encoding);
+        CheckException();
+        return v;
+    }
+
+    public void WriteSysReg(uint encoding, ulong value)
+    {
+        if (Faulted) return;
+        _cpu.WriteSysReg(encoding, value);
+        CheckException();
+    }
+
+    public void MsrImmediate(uint op1, uint op2, uint crm)
+    {
+        if (Faulted) return;
+        _cpu.MsrImmediate(op1, op2, crm);
+        CheckException();
+    }
+
+    public void Sys(uint op1, uint crn, uint crm, uint op2, int rt, bool isRead)
+    {
+        if (Faulted) return;
+        _cpu.SysInstruction(op1, crn, crm, op2, rt, isRead);
+        CheckException();
+    }
+
+    public void Hint(uint hint)
+    {
+        if (Faulted) return;
+        _cpu.Hint(hint);
+        CheckException();
+    }
+
+    public void Barrier(uint crm, uint op2)
+    {
+        if (Faulted) return;
+        _cpu.Barrier(crm, op2);
+        CheckException();
+    }
+
+    public void ExceptionGenerating(ExceptionGen kind, uint imm16)
+    {
+        if (Faulted) return;
+        _cpu.ExceptionGenerating(kind, imm16);
+        // SVC & co. and firmware calls all leave PC set; semihosting may also have stopped the CPU.
+        Ended = true;
+        if (_cpu.ExceptionTaken) Faulted = true;
+    }
+
+    public void Eret()
+    {
+        if (Faulted) return;
+        _cpu.ExceptionReturn();
+        Ended = true;
+        CheckException();
+    }
+
+    public void Undefined()
+    {
+        if (Faulted) return;
+        _cpu.RaiseUndefined();
+        CheckException();
+    }
+}
