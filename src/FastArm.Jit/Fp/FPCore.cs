@@ -782,7 +782,8 @@ public static class FPCore
             }
             fraction = (fraction << 1) & ((1UL << 52) - 1);
         }
-        int scaled = (exp & 1) == 0 ? (int)(0x80 | (fraction >> 45)) : (int)(0x100 | (fraction >> 44));
+        // An even biased exponent means an odd unbiased one: the value is scaled to [0.5, 1), else to [0.25, 0.5).
+        int scaled = (exp & 1) == 0 ? (int)(0x100 | (fraction >> 44)) : (int)(0x80 | (fraction >> 45));
         int resultExp = FloorDiv((n == 16 ? 44 : n == 32 ? 380 : 3068) - exp, 2);
         int estimate = RecipSqrtEstimate(scaled);
         return ((ulong)resultExp << f) | ((ulong)(estimate & 0xFF) << (f - 8));

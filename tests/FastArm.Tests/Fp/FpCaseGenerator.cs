@@ -25,7 +25,12 @@ public sealed class FpCaseGenerator
     /// FJCVTZS (FEAT_JSCVT), BFCVT (FEAT_BF16).
     /// </summary>
     public static bool IsLaterExtension(uint w) =>
-        (w & 0xFFFFFC00) == 0x1E7E0000 || (w & 0xFFFFFC00) == 0x1E634000;
+        (w & 0xFFFFFC00) == 0x1E7E0000 || (w & 0xFFFFFC00) == 0x1E634000
+        // SCVTF/UCVTF/FCVTZS/FCVTZU (vector and scalar, fixed-point) with immh = 001x: half precision
+        || ((w & 0x8FF00400) == 0x0F100400 && ((w >> 11) & 31) is 0b11100 or 0b11111)
+        // The modified-immediate space with o2 = 1 (immh = 0000 of the vector shift rows): FMOV (vector,
+        // immediate, half precision) of FEAT_FP16. QEMU also takes the unallocated op = 1 form as that FMOV.
+        || ((w & 0x9FF80C00) == 0x0F000C00);
 
     public static bool IsLoadStore(A64Row row) => row.Name.StartsWith("LDST_");
 
