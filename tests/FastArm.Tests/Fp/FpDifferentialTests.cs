@@ -29,9 +29,19 @@ public class FpDifferentialTests
     public void AdvancedSimdStructureLoadsAndStoresAgreeWithQemu() =>
         Compare(RowsWith(Feature.AdvSIMD, FpCaseGenerator.IsLoadStore), Seed + 2);
 
+    private static A64Row[] CryptoRows =>
+        A64Table.All.Where(r => r.Feature is Feature.AES or Feature.SHA1 or Feature.SHA256 or Feature.PMULL).ToArray();
+
     [Test]
-    public void CryptoExtensionAgreesWithQemu() =>
-        Compare(A64Table.All.Where(r => r.Feature is Feature.AES or Feature.SHA1 or Feature.SHA256 or Feature.PMULL).ToArray(), Seed + 3);
+    public void CryptoExtensionAgreesWithQemu() => Compare(CryptoRows, Seed + 3);
+
+    [Test]
+    public void CryptoExtensionPortableCodeAgreesWithQemu()
+    {
+        FastArm.Jit.Fp.CryptoOps.UseHostIntrinsics = false;
+        try { Compare(CryptoRows, Seed + 4); }
+        finally { FastArm.Jit.Fp.CryptoOps.UseHostIntrinsics = true; }
+    }
 
     private static void Compare(A64Row[] rows, int seed)
     {
