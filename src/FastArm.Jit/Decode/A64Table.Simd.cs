@@ -195,5 +195,11 @@ public static partial class A64Table
         ModImm("MOVI_ones", 0, "110 x"), ModImm("MOVI_8", 0, "1110"), ModImm("FMOV_S", 0, "1111"),
         ModImm("MVNI_32", 1, "0 x x 0"), ModImm("BIC_32", 1, "0 x x 1"), ModImm("MVNI_16", 1, "10 x 0"), ModImm("BIC_16", 1, "10 x 1"),
         ModImm("MVNI_ones", 1, "110 x"), ModImm("MOVI_64", 1, "1110"), ModImm("FMOV_D", 1, "1111"),
+
+        // ---- load/store multiple structures and single structure (C4.1.92 .. C4.1.95)
+        Row("LDST_multiple",      "0 Q 0011000 L 000000 opcode:4 size:2 Rn:5 Rt:5", "SimdLdStMultiple", Feature.AdvSIMD),
+        Row("LDST_multiple_post", "0 Q 0011001 L 0 Rm:5 opcode:4 size:2 Rn:5 Rt:5", "SimdLdStMultiple", Feature.AdvSIMD),
+        Row("LDST_single",        "0 Q 0011010 L R 00000 opcode:3 S size:2 Rn:5 Rt:5", "SimdLdStSingle", Feature.AdvSIMD),
+        Row("LDST_single_post",   "0 Q 0011011 L R Rm:5 opcode:3 S size:2 Rn:5 Rt:5", "SimdLdStSingle", Feature.AdvSIMD),
     ];
 }
