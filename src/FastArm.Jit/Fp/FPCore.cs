@@ -308,6 +308,7 @@ public static class FPCore
     /// <summary>FPAdd (or FPSub when <paramref name="subtract"/>).</summary>
     public static ulong Add(ulong op1, ulong op2, int n, uint fpcr, ref uint fpsr, bool subtract = false)
     {
+        if (FPFast.TryBinary(subtract ? 1 : 0, op1, op2, n, fpcr, ref fpsr, out ulong fast)) return fast;
         var a = Unpack(op1, n, fpcr, ref fpsr);
         var b = Unpack(op2, n, fpcr, ref fpsr);
         if (ProcessNaNs(a.Type, b.Type, op1, op2, n, fpcr, ref fpsr, out ulong result)) return result;
@@ -327,6 +328,7 @@ public static class FPCore
     /// <summary>FPMul.</summary>
     public static ulong Mul(ulong op1, ulong op2, int n, uint fpcr, ref uint fpsr)
     {
+        if (FPFast.TryBinary(2, op1, op2, n, fpcr, ref fpsr, out ulong fast)) return fast;
         var a = Unpack(op1, n, fpcr, ref fpsr);
         var b = Unpack(op2, n, fpcr, ref fpsr);
         if (ProcessNaNs(a.Type, b.Type, op1, op2, n, fpcr, ref fpsr, out ulong result)) return result;
@@ -357,6 +359,7 @@ public static class FPCore
     /// <summary>FPDiv.</summary>
     public static ulong Div(ulong op1, ulong op2, int n, uint fpcr, ref uint fpsr)
     {
+        if (FPFast.TryBinary(3, op1, op2, n, fpcr, ref fpsr, out ulong fast)) return fast;
         var a = Unpack(op1, n, fpcr, ref fpsr);
         var b = Unpack(op2, n, fpcr, ref fpsr);
         if (ProcessNaNs(a.Type, b.Type, op1, op2, n, fpcr, ref fpsr, out ulong result)) return result;
@@ -384,6 +387,7 @@ public static class FPCore
     /// <summary>FPSqrt.</summary>
     public static ulong Sqrt(ulong op, int n, uint fpcr, ref uint fpsr)
     {
+        if (FPFast.TrySqrt(op, n, fpcr, ref fpsr, out ulong fast)) return fast;
         var a = Unpack(op, n, fpcr, ref fpsr);
         if (a.IsNaN) return ProcessNaN(a.Type, op, n, fpcr, ref fpsr);
         if (a.Type == FPType.Zero) return Zero(a.Sign, n);
@@ -415,6 +419,7 @@ public static class FPCore
     /// <summary>FPMulAdd: addend + op1 * op2 with a single rounding (FMADD, FMLA; callers negate for the others).</summary>
     public static ulong MulAdd(ulong addend, ulong op1, ulong op2, int n, uint fpcr, ref uint fpsr)
     {
+        if (FPFast.TryMulAdd(addend, op1, op2, n, fpcr, ref fpsr, out ulong fast)) return fast;
         var c = Unpack(addend, n, fpcr, ref fpsr);
         var a = Unpack(op1, n, fpcr, ref fpsr);
         var b = Unpack(op2, n, fpcr, ref fpsr);
