@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using FastArm.Jit.State;
 
 namespace FastArm.Jit.Fp;
@@ -46,6 +47,17 @@ public struct V128
 public interface IElementOp
 {
     static abstract ulong Op(ref CpuState s, ulong d, ulong a, ulong b, int esize, int p);
+
+    /// <summary>
+    /// Optional whole-register form of <see cref="Op"/> on 128-bit host vectors (operand 2 from Vm, or the
+    /// immediate <paramref name="imm"/>); false when this op or these options have none. Must give exactly
+    /// what the element loop gives on every element.
+    /// </summary>
+    static virtual bool TryVector(int esize, int p, Vector128<ulong> d, Vector128<ulong> a, Vector128<ulong> b, int imm, out Vector128<ulong> r)
+    {
+        r = default;
+        return false;
+    }
 }
 
 /// <summary>
@@ -93,6 +105,13 @@ public static unsafe class SimdCore
         int esize = ESize(c), elements = DataSize(c) / esize, p = c >> 16;
         V128 a = Read(ref s, n), dv = Read(ref s, d);
         V128 b = ((c >> 4) & 3) == 1 ? default : Read(ref s, m);
+        if ((c & (Scalar | FromElement)) == 0
+            && T.TryVector(esize, p, Vector128.Create(dv.Lo, dv.Hi), Vector128.Create(a.Lo, a.Hi), Vector128.Create(b.Lo, b.Hi), m, out var vr))
+        {
+            s.V[d * 2] = vr.GetElement(0);
+            s.V[d * 2 + 1] = (c & 4) != 0 ? vr.GetElement(1) : 0;
+            return;
+        }
         V128 r = default;
         for (int i = 0; i < elements; i++)
             r.Set(i, esize, T.Op(ref s, dv.Get(i, esize), a.Get(i, esize), Operand2(b, m, i, esize, c), esize, p));
@@ -236,4 +255,101 @@ public static unsafe class SimdCore
 
     public static ulong Sat(Int128 v, int esize, bool unsigned, ref CpuState s) =>
         unsigned ? UnsignedSat(v, esize, ref s) : SignedSat(v, esize, ref s);
+}
+
+/// <summary>Lane-size dispatch for the host-vector forms of the element ops.</summary>
+internal static class Lanes
+{
+    public static Vector128<ulong> Add(Vector128<ulong> a, Vector128<ulong> b, int esize) => esize switch
+    {
+        8 => (a.AsByte() + b.AsByte()).AsUInt64(),
+        16 => (a.AsUInt16() + b.AsUInt16()).AsUInt64(),
+        32 => (a.AsUInt32() + b.AsUInt32()).AsUInt64(),
+        _ => a + b,
+    };
+
+    public static Vector128<ulong> Sub(Vector128<ulong> a, Vector128<ulong> b, int esize) => esize switch
+    {
+        8 => (a.AsByte() - b.AsByte()).AsUInt64(),
+        16 => (a.AsUInt16() - b.AsUInt16()).AsUInt64(),
+        32 => (a.AsUInt32() - b.AsUInt32()).AsUInt64(),
+        _ => a - b,
+    };
+
+    public static Vector128<ulong> Mul(Vector128<ulong> a, Vector128<ulong> b, int esize) => esize switch
+    {
+        8 => (a.AsByte() * b.AsByte()).AsUInt64(),
+        16 => (a.AsUInt16() * b.AsUInt16()).AsUInt64(),
+        32 => (a.AsUInt32() * b.AsUInt32()).AsUInt64(),
+        _ => a * b,
+    };
+
+    public static Vector128<ulong> Eq(Vector128<ulong> a, Vector128<ulong> b, int esize) => esize switch
+    {
+        8 => Vector128.Equals(a.AsByte(), b.AsByte()).AsUInt64(),
+        16 => Vector128.Equals(a.AsUInt16(), b.AsUInt16()).AsUInt64(),
+        32 => Vector128.Equals(a.AsUInt32(), b.AsUInt32()).AsUInt64(),
+        _ => Vector128.Equals(a, b),
+    };
+
+    public static Vector128<ulong> GtSigned(Vector128<ulong> a, Vector128<ulong> b, int esize) => esize switch
+    {
+        8 => Vector128.GreaterThan(a.AsSByte(), b.AsSByte()).AsUInt64(),
+        16 => Vector128.GreaterThan(a.AsInt16(), b.AsInt16()).AsUInt64(),
+        32 => Vector128.GreaterThan(a.AsInt32(), b.AsInt32()).AsUInt64(),
+        _ => Vector128.GreaterThan(a.AsInt64(), b.AsInt64()).AsUInt64(),
+    };
+
+    public static Vector128<ulong> GtUnsigned(Vector128<ulong> a, Vector128<ulong> b, int esize) => esize switch
+    {
+        8 => Vector128.GreaterThan(a.AsByte(), b.AsByte()).AsUInt64(),
+        16 => Vector128.GreaterThan(a.AsUInt16(), b.AsUInt16()).AsUInt64(),
+        32 => Vector128.GreaterThan(a.AsUInt32(), b.AsUInt32()).AsUInt64(),
+        _ => Vector128.GreaterThan(a, b),
+    };
+
+    public static Vector128<ulong> Max(Vector128<ulong> a, Vector128<ulong> b, int esize, bool unsigned) => (esize, unsigned) switch
+    {
+        (8, true) => Vector128.Max(a.AsByte(), b.AsByte()).AsUInt64(),
+        (16, true) => Vector128.Max(a.AsUInt16(), b.AsUInt16()).AsUInt64(),
+        (32, true) => Vector128.Max(a.AsUInt32(), b.AsUInt32()).AsUInt64(),
+        (_, true) => Vector128.Max(a, b),
+        (8, _) => Vector128.Max(a.AsSByte(), b.AsSByte()).AsUInt64(),
+        (16, _) => Vector128.Max(a.AsInt16(), b.AsInt16()).AsUInt64(),
+        (32, _) => Vector128.Max(a.AsInt32(), b.AsInt32()).AsUInt64(),
+        _ => Vector128.Max(a.AsInt64(), b.AsInt64()).AsUInt64(),
+    };
+
+    public static Vector128<ulong> Min(Vector128<ulong> a, Vector128<ulong> b, int esize, bool unsigned) => (esize, unsigned) switch
+    {
+        (8, true) => Vector128.Min(a.AsByte(), b.AsByte()).AsUInt64(),
+        (16, true) => Vector128.Min(a.AsUInt16(), b.AsUInt16()).AsUInt64(),
+        (32, true) => Vector128.Min(a.AsUInt32(), b.AsUInt32()).AsUInt64(),
+        (_, true) => Vector128.Min(a, b),
+        (8, _) => Vector128.Min(a.AsSByte(), b.AsSByte()).AsUInt64(),
+        (16, _) => Vector128.Min(a.AsInt16(), b.AsInt16()).AsUInt64(),
+        (32, _) => Vector128.Min(a.AsInt32(), b.AsInt32()).AsUInt64(),
+        _ => Vector128.Min(a.AsInt64(), b.AsInt64()).AsUInt64(),
+    };
+
+    public static Vector128<ulong> Shl(Vector128<ulong> a, int shift, int esize) => esize switch
+    {
+        8 => Vector128.ShiftLeft(a.AsByte(), shift).AsUInt64(),
+        16 => Vector128.ShiftLeft(a.AsUInt16(), shift).AsUInt64(),
+        32 => Vector128.ShiftLeft(a.AsUInt32(), shift).AsUInt64(),
+        _ => Vector128.ShiftLeft(a, shift),
+    };
+
+    /// <summary>Right shift by 0..esize-1, logical or arithmetic.</summary>
+    public static Vector128<ulong> Shr(Vector128<ulong> a, int shift, int esize, bool unsigned) => (esize, unsigned) switch
+    {
+        (8, true) => Vector128.ShiftRightLogical(a.AsByte(), shift).AsUInt64(),
+        (16, true) => Vector128.ShiftRightLogical(a.AsUInt16(), shift).AsUInt64(),
+        (32, true) => Vector128.ShiftRightLogical(a.AsUInt32(), shift).AsUInt64(),
+        (_, true) => Vector128.ShiftRightLogical(a, shift),
+        (8, _) => Vector128.ShiftRightArithmetic(a.AsSByte(), shift).AsUInt64(),
+        (16, _) => Vector128.ShiftRightArithmetic(a.AsInt16(), shift).AsUInt64(),
+        (32, _) => Vector128.ShiftRightArithmetic(a.AsInt32(), shift).AsUInt64(),
+        _ => Vector128.ShiftRightArithmetic(a.AsInt64(), shift).AsUInt64(),
+    };
 }

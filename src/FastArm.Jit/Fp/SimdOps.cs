@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using FastArm.Jit.State;
 using static FastArm.Jit.Fp.SimdCore;
 
@@ -11,6 +12,12 @@ namespace FastArm.Jit.Fp;
 public struct AddSubOp : IElementOp
 {
     public static ulong Op(ref CpuState s, ulong d, ulong a, ulong b, int esize, int p) => (p & 8) != 0 ? a - b : a + b;
+
+    public static bool TryVector(int esize, int p, Vector128<ulong> d, Vector128<ulong> a, Vector128<ulong> b, int imm, out Vector128<ulong> r)
+    {
+        r = (p & 8) != 0 ? Lanes.Sub(a, b, esize) : Lanes.Add(a, b, esize);
+        return true;
+    }
 }
 
 /// <summary>SHADD, UHADD, SRHADD, URHADD, SHSUB, UHSUB. p: 1 = unsigned, 2 = round, 8 = subtract.</summary>
@@ -55,6 +62,22 @@ public struct CompareOp : IElementOp
         };
         return r ? Mask(esize) : 0;
     }
+
+    public static bool TryVector(int esize, int p, Vector128<ulong> d, Vector128<ulong> a, Vector128<ulong> b, int imm, out Vector128<ulong> r)
+    {
+        r = p switch
+        {
+            0 => Lanes.GtSigned(a, b, esize),
+            1 => ~Lanes.GtSigned(b, a, esize),
+            2 => Lanes.GtUnsigned(a, b, esize),
+            3 => ~Lanes.GtUnsigned(b, a, esize),
+            4 => Lanes.Eq(a, b, esize),
+            5 => ~Lanes.Eq(a & b, Vector128<ulong>.Zero, esize),
+            6 => Lanes.GtSigned(b, a, esize),
+            _ => ~Lanes.GtSigned(a, b, esize),
+        };
+        return true;
+    }
 }
 
 /// <summary>
@@ -94,6 +117,12 @@ public struct MinMaxOp : IElementOp
         bool takeA = (p & 2) != 0 ? x <= y : x >= y;
         return takeA ? a : b;
     }
+
+    public static bool TryVector(int esize, int p, Vector128<ulong> d, Vector128<ulong> a, Vector128<ulong> b, int imm, out Vector128<ulong> r)
+    {
+        r = (p & 2) != 0 ? Lanes.Min(a, b, esize, (p & 1) != 0) : Lanes.Max(a, b, esize, (p & 1) != 0);
+        return true;
+    }
 }
 
 /// <summary>SABD, UABD, SABA, UABA. p: 1 = unsigned, 4 = accumulate.</summary>
@@ -117,6 +146,13 @@ public struct MulOp : IElementOp
         1 => d + a * b,
         _ => d - a * b,
     };
+
+    public static bool TryVector(int esize, int p, Vector128<ulong> d, Vector128<ulong> a, Vector128<ulong> b, int imm, out Vector128<ulong> r)
+    {
+        var prod = Lanes.Mul(a, b, esize);
+        r = p switch { 0 => prod, 1 => Lanes.Add(d, prod, esize), _ => Lanes.Sub(d, prod, esize) };
+        return true;
+    }
 }
 
 /// <summary>PMUL: polynomial (carry-less) multiply of bytes, low 8 bits.</summary>
@@ -193,12 +229,28 @@ public struct ShiftRightImmOp : IElementOp
         ulong r = (ulong)(v >> shift);
         return (p & 4) != 0 ? d + r : r;
     }
+
+    public static bool TryVector(int esize, int p, Vector128<ulong> d, Vector128<ulong> a, Vector128<ulong> b, int imm, out Vector128<ulong> r)
+    {
+        // Without rounding and below esize, a host shift (the shift count of a host shift is taken modulo esize).
+        r = default;
+        if ((p & 2) != 0 || imm >= esize) return false;
+        r = Lanes.Shr(a, imm, esize, (p & 1) != 0);
+        if ((p & 4) != 0) r = Lanes.Add(d, r, esize);
+        return true;
+    }
 }
 
 /// <summary>SHL (immediate), b = 0..esize-1.</summary>
 public struct ShiftLeftImmOp : IElementOp
 {
     public static ulong Op(ref CpuState s, ulong d, ulong a, ulong b, int esize, int p) => a << (int)b;
+
+    public static bool TryVector(int esize, int p, Vector128<ulong> d, Vector128<ulong> a, Vector128<ulong> b, int imm, out Vector128<ulong> r)
+    {
+        r = Lanes.Shl(a, imm, esize);
+        return true;
+    }
 }
 
 /// <summary>SQSHL, UQSHL, SQSHLU (immediate). p: 0 signed to signed, 1 unsigned to unsigned, 2 signed to unsigned.</summary>
