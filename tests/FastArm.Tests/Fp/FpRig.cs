@@ -56,8 +56,18 @@ public static class FpRig
         return elf;
     }
 
-    /// <summary>Runs the cases on QEMU and returns the output records.</summary>
+    /// <summary>Runs the cases on QEMU and returns the output records (in batches that fit the guest's memory map).</summary>
     public static List<FpCase> RunQemu(IReadOnlyList<FpCase> cases)
+    {
+        const int batch = 50_000;   // 50 MiB of cases below OUT (0x50000000), 50 MiB of results above it
+        if (cases.Count <= batch) return RunQemuBatch(cases);
+        var all = new List<FpCase>(cases.Count);
+        for (int i = 0; i < cases.Count; i += batch)
+            all.AddRange(RunQemuBatch(cases.Skip(i).Take(batch).ToList()));
+        return all;
+    }
+
+    private static List<FpCase> RunQemuBatch(IReadOnlyList<FpCase> cases)
     {
         string elf = RunnerElf();
         string dir = Path.Combine(Path.GetTempPath(), $"fastarm-fp-{Environment.ProcessId}-{Guid.NewGuid():N}");

@@ -3,7 +3,7 @@
 // cases, then 1 KiB per case:
 //   0x000 V0..V31   0x200 X0..X15   0x280 NZCV   0x288 FPCR   0x290 FPSR   0x298 instruction word
 //   0x300 256 bytes of memory copied to BUF before the instruction runs
-// Each case: memory and registers are loaded, the instruction runs from SLOT (followed by RET), and the same
+// Each case: memory and registers are loaded, the instruction runs from SLOT (followed by a branch back), the same
 // layout is written to OUT, with 0x298 = ESR | 1<<63 if the instruction took an exception (else 0) and 0x300
 // the memory at BUF afterwards. OUT is then written to the host file "fp-out.bin" by semihosting.
         .equ CASES, 0x48000000
@@ -26,7 +26,14 @@ _start:
         ldr     x21, =OUT
         ldr     x22, =SLOT
         ldr     x23, =BUF
-        ldr     w24, =0xd65f03c0        // ret
+        // The slot is the instruction then "b after" (not RET: a random instruction may write X30).
+        adr     x24, after
+        sub     x24, x24, x22
+        sub     x24, x24, #4
+        lsr     x24, x24, #2
+        and     x24, x24, #0x3ffffff
+        mov     x25, #0x14000000
+        orr     x24, x24, x25
         str     w24, [x22, #4]
 
 next:
@@ -67,7 +74,13 @@ next:
         ldp     q26, q27, [x19, #0x1a0]
         ldp     q28, q29, [x19, #0x1c0]
         ldp     q30, q31, [x19, #0x1e0]
-        mov     x26, #0
+        // Save the runner's registers: the instruction may write any of them.
+        adr     x24, saved
+        stp     x19, x20, [x24, #0]
+        stp     x21, x22, [x24, #16]
+        stp     x23, x28, [x24, #32]
+        adr     x24, esr_slot
+        str     xzr, [x24]
         ldr     x24, [x19, #0x280]
         msr     nzcv, x24
         add     x25, x19, #0x200
@@ -79,14 +92,20 @@ next:
         ldp     x10, x11, [x25, #0x50]
         ldp     x12, x13, [x25, #0x60]
         ldp     x14, x15, [x25, #0x70]
-        blr     x22
+        br      x22
 after:
-        mrs     x24, nzcv
-        str     x24, [x21, #0x280]
+        mrs     x25, nzcv
+        adr     x24, saved
+        ldp     x19, x20, [x24, #0]
+        ldp     x21, x22, [x24, #16]
+        ldp     x23, x28, [x24, #32]
+        str     x25, [x21, #0x280]
         mrs     x24, fpsr
         str     x24, [x21, #0x290]
         mrs     x24, fpcr
         str     x24, [x21, #0x288]
+        adr     x24, esr_slot
+        ldr     x26, [x24]
         str     x26, [x21, #0x298]
         stp     q0, q1, [x21, #0x000]
         stp     q2, q3, [x21, #0x020]
@@ -152,6 +171,8 @@ finish:
 exception:
         mrs     x26, esr_el1
         orr     x26, x26, #(1 << 63)
+        adr     x27, esr_slot
+        str     x26, [x27]
         adr     x27, after
         msr     elr_el1, x27
         eret
@@ -175,3 +196,10 @@ vectors:
         .balign 128
         .endr
         .ltorg
+
+        // Written on every case: keep it off the pages holding code.
+        .balign 4096
+saved:
+        .quad   0, 0, 0, 0, 0, 0
+esr_slot:
+        .quad   0
