@@ -8,7 +8,7 @@ namespace FastArm.Tests.Fp;
 /// flush-to-zero, tininess before rounding, rounding modes, signed zeros in min/max, conversion saturation,
 /// the reciprocal estimate tables, half precision (AHP) and FPSR.QC.
 /// </summary>
-public class FpSemanticsTests
+public unsafe class FpSemanticsTests
 {
     // ---- NaNs
 
@@ -486,5 +486,60 @@ public class FpSemanticsTests
         // max(max(1, qNaN1), max(2, sNaN2)) = max(qNaN1, qNaN2 after IOC) = qNaN1
         Assert.That(m.S(0), Is.EqualTo(0x7FC0_0001u));
         Assert.That(m.Fpsr, Is.EqualTo(IOC));
+    }
+}
+
+/// <summary>Register 31 in FP/SIMD instructions: XZR/WZR for general-register operands, SP as a structure base.</summary>
+public unsafe class FpRegister31Tests
+{
+    [Test]
+    public void GeneralRegisterOperand31ReadsAsZeroAndDiscardsWrites()
+    {
+        using var m = new FpMachine();
+        m.SetV(0, ulong.MaxValue, ulong.MaxValue);
+        m.SetV(1, ulong.MaxValue, ulong.MaxValue);
+        m.SetV(2, ulong.MaxValue, ulong.MaxValue);
+        m.SetV(3, 0x4000_0000);
+        Assert.That(m.Run("fmov s0, wzr\n scvtf d1, xzr\n dup v2.4s, wzr\n fcvtzs wzr, s3\n umov wzr, v3.s[0]"), Is.True);
+        Assert.That((m.Lo(0), m.Hi(0)), Is.EqualTo((0UL, 0UL)));
+        Assert.That((m.Lo(1), m.Hi(1)), Is.EqualTo((0UL, 0UL)));
+        Assert.That((m.Lo(2), m.Hi(2)), Is.EqualTo((0UL, 0UL)));
+        Assert.That(m.Cpu.GetX(31), Is.EqualTo(0UL));
+    }
+
+    [Test]
+    public void InsertFromZeroRegisterClearsOnlyThatLane()
+    {
+        using var m = new FpMachine();
+        m.SetV(0, ulong.MaxValue, ulong.MaxValue);
+        m.Run("ins v0.h[5], wzr");
+        Assert.That(m.Hi(0), Is.EqualTo(0xFFFF_FFFF_0000_FFFFUL));
+        Assert.That(m.Lo(0), Is.EqualTo(ulong.MaxValue));
+    }
+
+    [Test]
+    public void StructureStoreWithSpBaseWritesBackToSp()
+    {
+        using var m = new FpMachine();
+        ulong sp = m.Cpu.Sp;
+        m.SetV(4, 0x0706_0504_0302_0100, 0x0F0E_0D0C_0B0A_0908);
+        m.Run("st1 {v4.2d}, [sp], #16\n ld1r {v5.4s}, [sp]");
+        Assert.That(m.Cpu.Sp, Is.EqualTo(sp + 16));
+        var buf = new byte[16];
+        m.H.Bus.TryReadBytes(sp, buf);
+        Assert.That(buf[0], Is.EqualTo(0));
+        Assert.That(buf[15], Is.EqualTo(15));
+    }
+
+    [Test]
+    public void AStructureLoadFromAMisalignedSpTakesTheSpAlignmentFault()
+    {
+        using var m = new FpMachine();
+        m.Cpu.S.SCTLR[1] |= 1UL << 3;   // SA
+        m.Cpu.Sp -= 8;
+        m.H.Bus.Load(FastArm.Tests.Support.CpuHarness.CodeBase, FastArm.Tests.Support.CrossTools.Assemble("ld1 {v0.16b}, [sp]"));
+        m.Cpu.Pc = FastArm.Tests.Support.CpuHarness.CodeBase;
+        m.Cpu.Step();
+        Assert.That(m.Cpu.S.ESR[1] >> 26, Is.EqualTo(0x26UL));
     }
 }
