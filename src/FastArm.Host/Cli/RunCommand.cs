@@ -88,7 +88,7 @@ public static class RunCommand
 
     public static int Run(string[] args, CliContext ctx)
     {
-        if (args.Length == 1 && args[0] is "--help" or "-h") { ctx.Out.Write(Usage); return 0; }
+        if (args.Contains("--help") || args.Contains("-h")) { ctx.Out.Write(Usage); return 0; }
         Options o;
         byte[] file;
         try

@@ -250,18 +250,40 @@ public class CliTests
 /// <summary>The real `fastarm` process: exit codes and which stream gets what.</summary>
 public class FastarmProcessTests
 {
-    private static (int Code, string Stdout, string Stderr) Exec(params string[] args)
+    private static (int Code, string Stdout, string Stderr) Exec(params string[] args) => ExecWithInput(args, "", closeInput: true);
+
+    /// <summary>Runs fastarm with <paramref name="input"/> on a stdin pipe, closed afterwards or left open (no data, no EOF).</summary>
+    private static (int Code, string Stdout, string Stderr) ExecWithInput(string[] args, string input, bool closeInput)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "fastarm.dll");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         psi.ArgumentList.Add(dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
-        p.StandardInput.Close();
+        p.StandardInput.Write(input);
+        p.StandardInput.Flush();
+        if (closeInput) p.StandardInput.Close();
         var o = p.StandardOutput.ReadToEndAsync();
         var e = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(60_000)) { p.Kill(true); Assert.Fail("fastarm timed out"); }
+        bool done = p.WaitForExit(60_000);
+        if (!done) p.Kill(true);
+        if (!closeInput) p.StandardInput.Close();
+        Assert.That(done, Is.True, "fastarm finished");
         return (p.ExitCode, o.Result, e.Result);
+    }
+
+    [Test]
+    public void TheGuestReadsStdin()
+    {
+        var r = ExecWithInput(["run", "--kernel", HostGuests.Build("read-stdin.S"), "--semihosting"], "abcd", closeInput: true);
+        Assert.That(r, Is.EqualTo((0, "abcd\n", "")));
+    }
+
+    [Test]
+    public void ReadingAPipeWithNoDataDoesNotBlock()
+    {
+        var r = ExecWithInput(["run", "--kernel", HostGuests.Build("read-stdin.S"), "--semihosting", "--timeout", "50"], "", closeInput: false);
+        Assert.That(r, Is.EqualTo((0, "....\n", "")));
     }
 
     [Test]
