@@ -397,4 +397,51 @@ public unsafe class ExceptionTests
         h.Cpu.SetIrq(true);
         SysTest.AssertCompleted(h, h.Run("nop\nnop"));
     }
+
+    [Test]
+    public void IrqForEl1IsMaskedByPstateAtEl0()
+    {
+        using var h = SysTest.Harness(el: 0);
+        h.Cpu.S.Daif = 0x80;
+        h.Cpu.SetIrq(true);
+        SysTest.AssertCompleted(h, h.Run("nop\nnop"));
+        Assert.That(h.Cpu.S.EL, Is.EqualTo(0));
+    }
+
+    [Test]
+    public void VirtualIrqIsTakenAtEl1WhenHcrViAndImoAreSet()
+    {
+        using var h = SysTest.Harness(el: 2, el2: true);
+        h.Cpu.S.Sys.HCR_EL2 |= (1UL << 7) | (1UL << 4);   // VI, IMO
+        h.Cpu.S.ELR[2] = Code + 4;
+        h.Cpu.S.SPSR[2] = 0x5;                              // EL1h, unmasked
+        h.Run("eret\nnop\nnop", maxInstructions: 3);
+        Assert.That(h.Cpu.S.EL, Is.EqualTo(1));
+        Assert.That(h.Cpu.Pc, Is.EqualTo(CpuHarness.VectorBase + 0x280));
+        Assert.That(h.Cpu.S.ELR[1], Is.EqualTo(Code + 4));
+    }
+
+    [Test]
+    public void VirtualIrqIsMaskedByPstateI()
+    {
+        using var h = SysTest.Harness(el: 1, el2: true);
+        h.Cpu.S.Sys.HCR_EL2 |= (1UL << 7) | (1UL << 4);
+        h.Cpu.S.Daif = 0x80;
+        SysTest.AssertCompleted(h, h.Run("nop\nnop"));
+        Assert.That(h.Cpu.S.EL, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void VirtualSErrorIsTakenOnceAndClearsHcrVse()
+    {
+        using var h = SysTest.Harness(el: 1, el2: true);
+        h.Cpu.S.Daif = 0;
+        h.Cpu.SetX(0, (1UL << 8) | (1UL << 5) | (1UL << 31));   // VSE, AMO
+        h.Cpu.S.EL = 2;
+        h.Cpu.TryWriteSysReg("HCR_EL2", h.Cpu.GetX(0));
+        h.Cpu.S.EL = 1;
+        h.Run("nop\nnop", maxInstructions: 2);
+        Assert.That(h.Cpu.Pc, Is.EqualTo(CpuHarness.VectorBase + 0x380));
+        Assert.That(h.Cpu.S.Sys.HCR_EL2 & (1UL << 8), Is.EqualTo(0UL));
+    }
 }
