@@ -254,9 +254,9 @@ public static class Reg
         new() { Offset = offset, Name = name, Reset = reset, Writable = writable, Width = width, Write = onWrite,
             Sizes = sizes ?? (width == 8 ? AccessSizes.W64 : AccessSizes.W32) };
 
-    /// <summary>A constant register: reads <paramref name="value"/>, ignores writes.</summary>
+    /// <summary>A constant register: reads <paramref name="value"/>; writes are ignored (and reported once).</summary>
     public static RegisterDef<T> Const<T>(ulong offset, string name, ulong value, int width = 4, AccessSizes? sizes = null) =>
-        new() { Offset = offset, Name = name, Width = width, Read = (_, _) => value, Write = static (_, _, _, _) => { },
+        new() { Offset = offset, Name = name, Width = width, Read = (_, _) => value,
             Sizes = sizes ?? (width == 8 ? AccessSizes.W64 : AccessSizes.W32) };
 
     /// <summary>A register that reads as zero and ignores writes without a report (a feature that is absent).</summary>
