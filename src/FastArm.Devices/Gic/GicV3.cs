@@ -31,16 +31,18 @@ public sealed class GicV3 : GicBase
 
     /// <summary>GICD_IROUTER per INTID (only SPIs used).</summary>
     internal readonly ulong[] Router;
+    private readonly bool _fixedAffinity;
 
     /// <param name="numCpus">PEs, each with a redistributor and a CPU interface.</param>
     /// <param name="numIrqs">INTIDs including the 32 private ones (QEMU virt: 288).</param>
     /// <param name="priorityBits">Implemented priority bits (QEMU today and a GIC-500: 5).</param>
-    /// <param name="affinity">Affinity of PE i as Aff3.Aff2.Aff1.Aff0 packed in 32 bits; must match its
-    /// MPIDR_EL1. Default <see cref="VirtAffinity"/>.</param>
+    /// <param name="affinity">Affinity of PE i as Aff3.Aff2.Aff1.Aff0 packed in 32 bits. Default: taken from
+    /// the MPIDR_EL1 of the CPU given to <see cref="ConnectCpu"/> (<see cref="VirtAffinity"/> until then).</param>
     public GicV3(int numCpus, int numIrqs = 288, int priorityBits = 5, Func<int, uint>? affinity = null)
         : base(numCpus, numIrqs, priorityBits)
     {
         Router = new ulong[numIrqs];
+        _fixedAffinity = affinity != null;
         for (int i = 0; i < numCpus; i++) Cpus[i].Affinity = (affinity ?? VirtAffinity)(i);
         Distributor = new GicV3Distributor(this);
         Redistributors = new GicV3RedistributorRegion(this);
@@ -52,7 +54,7 @@ public sealed class GicV3 : GicBase
 
     /// <summary>
     /// QEMU virt's CPU affinity with a GICv3: Aff0 = index mod 16, Aff1 = index / 16 (16 PEs per cluster, the
-    /// reach of an SGI target list). MPIDR_EL1[23:0] of PE i must be this value (plus bit 31 RES1).
+    /// reach of an SGI target list). Used until a CPU is connected, whose MPIDR_EL1 then rules.
     /// </summary>
     public static uint VirtAffinity(int index) => (uint)(index / 16) << 8 | (uint)(index % 16);
 
@@ -74,6 +76,16 @@ public sealed class GicV3 : GicBase
     /// </summary>
     public void ConnectCpu(int index, Cpu cpu, Action? wake = null)
     {
+        // The redistributor's affinity (GICR_TYPER, IROUTER and SGI targets) must be the PE's MPIDR_EL1.
+        if (!_fixedAffinity && cpu.TryReadSysReg("MPIDR_EL1", out ulong mpidr))
+        {
+            lock (Sync)
+            {
+                Cpus[index].Affinity = (uint)((mpidr >> 32) & 0xFF) << 24 | (uint)(mpidr & 0xFF_FFFF);
+                RecomputeTargets();
+                UpdateAll();
+            }
+        }
         AttachCpu(index, cpu, wake);
         if (!cpu.SystemRegisterDevices.Contains(CpuInterfaces[index]))
             cpu.SystemRegisterDevices.Add(CpuInterfaces[index]);

@@ -1,12 +1,11 @@
 using FastArm.Jit;
-using FastArm.Jit.Exceptions;
 using FastArm.Jit.Semantics;
 
 namespace FastArm.Devices.Registers;
 
 /// <summary>
 /// Helpers for devices that own system registers (<see cref="FastArm.Jit.Platform.ISystemRegisterDevice"/>):
-/// encodings, the EL2-enabled test, and the trap of an MRS/MSR to a higher EL with EC 0x18.
+/// encodings, the EL2-enabled and host-regime tests, and the trap of an MRS/MSR to a higher EL with EC 0x18.
 /// </summary>
 public static class SysRegAccess
 {
@@ -26,19 +25,8 @@ public static class SysRegAccess
     public static bool E2h(Cpu cpu) => El2Enabled(cpu) && (cpu.S.Sys.HCR_EL2 & HCR_E2H) != 0;
 
     /// <summary>
-    /// AArch64.SystemAccessTrap(targetEl, 0x18): the MRS/MSR at PC traps with the ISS of D17.2.37
-    /// (Op0, Op2, Op1, CRn, Rt, CRm, Direction). The device interface does not carry Rt, so it is taken from the
-    /// instruction word itself, fetched again (a rare path: the word was fetched a moment ago).
+    /// AArch64.SystemAccessTrap(targetEl, 0x18) for the MRS/MSR being executed: the CPU knows the access's Rt
+    /// and direction and builds the ISS (D17.2.37).
     /// </summary>
-    public static void Trap(Cpu cpu, uint encoding, bool isRead, int targetEl)
-    {
-        uint op0 = (encoding >> 14) & 3, op1 = (encoding >> 11) & 7, crn = (encoding >> 7) & 0xF,
-            crm = (encoding >> 3) & 0xF, op2 = encoding & 7;
-        uint rt = 0;
-        ulong pc = cpu.Pc;
-        if (cpu.Translate(pc, AccessType.Fetch, false, out ulong pa, out _) && cpu.Bus.TryRead(pa, 4, out ulong word))
-            rt = (uint)word & 0x1F;
-        uint iss = (op0 << 20) | (op2 << 17) | (op1 << 14) | (crn << 10) | (rt << 5) | (crm << 1) | (isRead ? 1u : 0u);
-        cpu.RaiseSync(ExceptionClass.SysRegTrap, iss, pc, targetEl: targetEl);
-    }
+    public static void Trap(Cpu cpu, int targetEl) => cpu.RaiseSysRegTrap(targetEl);
 }

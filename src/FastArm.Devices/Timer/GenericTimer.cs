@@ -8,7 +8,8 @@ namespace FastArm.Devices.Timer;
 /// <summary>
 /// One PE's generic timer (Arm ARM chapter D11): the counter views CNTPCT_EL0/CNTVCT_EL0 with CNTVOFF_EL2,
 /// CNTFRQ_EL0, the EL1 physical and virtual timers, the EL2 physical and virtual timers, the secure physical
-/// timer, and the EL0/EL1 access controls CNTKCTL_EL1/CNTHCTL_EL2 (including FEAT_VHE redirection). Each
+/// timer, with the EL0/EL1 access controls of CNTKCTL_EL1/CNTHCTL_EL2 and FEAT_VHE redirection. (Those two
+/// and CNTVOFF_EL2 are storage registers of the CPU's own table, in CpuState.Sys.) Each
 /// timer drives a level-sensitive PPI: CNTPNSIRQ 30, CNTVIRQ 27, CNTHPIRQ 26, CNTHVIRQ 28, CNTPSIRQ 29.
 /// <para>
 /// Time: the output of a timer changes either on a register write (handled at once) or when the count
@@ -34,6 +35,8 @@ public sealed class GenericTimer : ISystemRegisterDevice
     private readonly ManualResetEventSlim _wake = new(false);
     private ulong _nextDeadline = ulong.MaxValue;
     private ulong _cntfrq;
+    /// <summary>CNTVOFF_EL2 as the last <see cref="Update"/> saw it (the CPU's table owns the register).</summary>
+    private ulong _voff;
 
     public Cpu Cpu { get; }
     public SystemCounter Counter { get; }
@@ -78,6 +81,7 @@ public sealed class GenericTimer : ISystemRegisterDevice
     /// <summary>Brings the outputs up to date if a deadline has passed: one counter read and one compare otherwise.</summary>
     public void Poll()
     {
+        if (Cpu.S.Sys.CNTVOFF_EL2 != _voff) { Update(Counter.Now); return; }
         if (_nextDeadline == ulong.MaxValue) return;
         ulong now = Counter.Now;
         if (now >= _nextDeadline) Update(now);
@@ -86,7 +90,13 @@ public sealed class GenericTimer : ISystemRegisterDevice
     /// <summary>As <see cref="Poll()"/> with a count the caller already read (one read for several PEs).</summary>
     public void Poll(ulong now)
     {
-        if (now >= _nextDeadline) Update(now);
+        if (now >= _nextDeadline || Cpu.S.Sys.CNTVOFF_EL2 != _voff) Update(now);
+    }
+
+    /// <summary>A write of CNTVOFF_EL2 moves the virtual timer's deadline: recompute before using it.</summary>
+    private void CheckOffset()
+    {
+        if (Cpu.S.Sys.CNTVOFF_EL2 != _voff) Update(Counter.Now);
     }
 
     /// <summary>Ends a WFI sleep early (the interrupt controller calls it when an output to this PE rises).</summary>
@@ -101,7 +111,7 @@ public sealed class GenericTimer : ISystemRegisterDevice
     {
         _wake.Reset();
         ulong now = Counter.Now;
-        if (now >= _nextDeadline) { Update(now); return; }
+        if (now >= _nextDeadline || Cpu.S.Sys.CNTVOFF_EL2 != _voff) { Update(now); return; }
         if (cpu.IrqLine || cpu.FiqLine) return;
         if (Counter.SkipIdleTime && _nextDeadline != ulong.MaxValue)
         {
@@ -129,6 +139,7 @@ public sealed class GenericTimer : ISystemRegisterDevice
     /// <summary>Recomputes every output and the next deadline at count <paramref name="now"/>.</summary>
     private void Update(ulong now)
     {
+        _voff = Cpu.S.Sys.CNTVOFF_EL2;
         ulong next = ulong.MaxValue;
         for (int t = 0; t < TimerCount; t++)
         {
@@ -182,14 +193,16 @@ public sealed class GenericTimer : ISystemRegisterDevice
     }
 
     // ---- system registers ----
+    // CNTKCTL_EL1, CNTHCTL_EL2 and CNTVOFF_EL2 are plain storage in CpuState.Sys and belong to the CPU's own
+    // table (with their E2H aliases); the timer reads them from there and notices CNTVOFF_EL2 changes on Poll.
 
     private enum R
     {
-        None, Frq, Pct, Vct, Kctl, Hctl, Voff,
+        None, Frq, Pct, Vct,
         PTval, PCtl, PCval, VTval, VCtl, VCval,
         HpTval, HpCtl, HpCval, HvTval, HvCtl, HvCval,
         PsTval, PsCtl, PsCval,
-        Kctl12, P02Tval, P02Ctl, P02Cval, V02Tval, V02Ctl, V02Cval,
+        P02Tval, P02Ctl, P02Cval, V02Tval, V02Ctl, V02Cval,
     }
 
     private static uint E(uint op1, uint crm, uint op2) => SysRegAccess.Enc(3, op1, 14, crm, op2);
@@ -197,65 +210,59 @@ public sealed class GenericTimer : ISystemRegisterDevice
     public static readonly uint CNTFRQ_EL0 = E(3, 0, 0), CNTPCT_EL0 = E(3, 0, 1), CNTVCT_EL0 = E(3, 0, 2);
     public static readonly uint CNTP_TVAL_EL0 = E(3, 2, 0), CNTP_CTL_EL0 = E(3, 2, 1), CNTP_CVAL_EL0 = E(3, 2, 2);
     public static readonly uint CNTV_TVAL_EL0 = E(3, 3, 0), CNTV_CTL_EL0 = E(3, 3, 1), CNTV_CVAL_EL0 = E(3, 3, 2);
-    public static readonly uint CNTKCTL_EL1 = E(0, 1, 0), CNTHCTL_EL2 = E(4, 1, 0), CNTVOFF_EL2 = E(4, 0, 3);
     public static readonly uint CNTHP_TVAL_EL2 = E(4, 2, 0), CNTHP_CTL_EL2 = E(4, 2, 1), CNTHP_CVAL_EL2 = E(4, 2, 2);
     public static readonly uint CNTHV_TVAL_EL2 = E(4, 3, 0), CNTHV_CTL_EL2 = E(4, 3, 1), CNTHV_CVAL_EL2 = E(4, 3, 2);
     public static readonly uint CNTPS_TVAL_EL1 = E(7, 2, 0), CNTPS_CTL_EL1 = E(7, 2, 1), CNTPS_CVAL_EL1 = E(7, 2, 2);
-    public static readonly uint CNTKCTL_EL12 = E(5, 1, 0);
     public static readonly uint CNTP_TVAL_EL02 = E(5, 2, 0), CNTP_CTL_EL02 = E(5, 2, 1), CNTP_CVAL_EL02 = E(5, 2, 2);
     public static readonly uint CNTV_TVAL_EL02 = E(5, 3, 0), CNTV_CTL_EL02 = E(5, 3, 1), CNTV_CVAL_EL02 = E(5, 3, 2);
 
     private static readonly Dictionary<uint, R> s_regs = new()
     {
         [CNTFRQ_EL0] = R.Frq, [CNTPCT_EL0] = R.Pct, [CNTVCT_EL0] = R.Vct,
-        [CNTKCTL_EL1] = R.Kctl, [CNTHCTL_EL2] = R.Hctl, [CNTVOFF_EL2] = R.Voff,
         [CNTP_TVAL_EL0] = R.PTval, [CNTP_CTL_EL0] = R.PCtl, [CNTP_CVAL_EL0] = R.PCval,
         [CNTV_TVAL_EL0] = R.VTval, [CNTV_CTL_EL0] = R.VCtl, [CNTV_CVAL_EL0] = R.VCval,
         [CNTHP_TVAL_EL2] = R.HpTval, [CNTHP_CTL_EL2] = R.HpCtl, [CNTHP_CVAL_EL2] = R.HpCval,
         [CNTHV_TVAL_EL2] = R.HvTval, [CNTHV_CTL_EL2] = R.HvCtl, [CNTHV_CVAL_EL2] = R.HvCval,
         [CNTPS_TVAL_EL1] = R.PsTval, [CNTPS_CTL_EL1] = R.PsCtl, [CNTPS_CVAL_EL1] = R.PsCval,
-        [CNTKCTL_EL12] = R.Kctl12,
         [CNTP_TVAL_EL02] = R.P02Tval, [CNTP_CTL_EL02] = R.P02Ctl, [CNTP_CVAL_EL02] = R.P02Cval,
         [CNTV_TVAL_EL02] = R.V02Tval, [CNTV_CTL_EL02] = R.V02Ctl, [CNTV_CVAL_EL02] = R.V02Cval,
     };
 
-    public bool Owns(uint encoding) => ((encoding >> 7) & 0xF) == 14 && ((encoding >> 3) & 0xF) <= 3 && s_regs.ContainsKey(encoding);
+    public bool Owns(uint encoding) => ((encoding >> 7) & 0xF) == 14 && ((encoding >> 3) & 0xF) is 0 or 2 or 3 && s_regs.ContainsKey(encoding);
 
     // CNTKCTL_EL1 (and CNTHCTL_EL2 with E2H = 1) EL0 access enables.
     private const ulong EL0PCTEN = 1 << 0, EL0VCTEN = 1 << 1, EL0VTEN = 1 << 8, EL0PTEN = 1 << 9;
     // CNTHCTL_EL2 EL1 enables: bits 0/1 with E2H = 0, bits 10/11 with E2H = 1.
     private const int EL1PCTEN_NVHE = 0, EL1PCEN_NVHE = 1, EL1PCTEN_VHE = 10, EL1PTEN_VHE = 11;
 
-    private const ulong KctlWritable = 0x3FF, HctlWritable = 0xFFF;
-
     /// <summary>
     /// The EL0 enable check of CNTKCTL_EL1 (or CNTHCTL_EL2 in the EL2&amp;0 host regime): false after raising the
     /// trap (to EL2 when HCR_EL2.TGE routes EL0 there, else EL1). <paramref name="enables"/> is the set of
     /// bits any one of which permits the access.
     /// </summary>
-    private bool El0Allowed(uint enc, bool isRead, ulong enables)
+    private bool El0Allowed(ulong enables)
     {
         var cpu = Cpu;
         if (SysRegAccess.HostEl20(cpu))
         {
             if ((cpu.S.Sys.CNTHCTL_EL2 & enables) != 0) return true;
-            SysRegAccess.Trap(cpu, enc, isRead, 2);
+            SysRegAccess.Trap(cpu, 2);
             return false;
         }
         if ((cpu.S.Sys.CNTKCTL_EL1 & enables) != 0) return true;
         bool tge = SysRegAccess.El2Enabled(cpu) && (cpu.S.Sys.HCR_EL2 & SysRegAccess.HCR_TGE) != 0;
-        SysRegAccess.Trap(cpu, enc, isRead, tge ? 2 : 1);
+        SysRegAccess.Trap(cpu, tge ? 2 : 1);
         return false;
     }
 
     /// <summary>The CNTHCTL_EL2 EL1 enable for EL0/EL1 accesses outside the host regime: false after trapping to EL2.</summary>
-    private bool El2Allows(uint enc, bool isRead, int bitNvhe, int bitVhe)
+    private bool El2Allows(int bitNvhe, int bitVhe)
     {
         var cpu = Cpu;
         if (cpu.S.EL > 1 || !SysRegAccess.El2Enabled(cpu) || SysRegAccess.HostEl20(cpu)) return true;
         int bit = SysRegAccess.E2h(cpu) ? bitVhe : bitNvhe;
         if ((cpu.S.Sys.CNTHCTL_EL2 & (1UL << bit)) != 0) return true;
-        SysRegAccess.Trap(cpu, enc, isRead, 2);
+        SysRegAccess.Trap(cpu, 2);
         return false;
     }
 
@@ -264,81 +271,76 @@ public sealed class GenericTimer : ISystemRegisterDevice
     /// under FEAT_VHE (E2H = 1 at EL2, or at EL0 in the host regime), redirects to the EL2 timers.
     /// Returns the timer index, or -1 after a trap.
     /// </summary>
-    private int ResolveEl0Timer(uint enc, bool isRead, bool physical)
+    private int ResolveEl0Timer(bool physical)
     {
         var cpu = Cpu;
         int el = cpu.S.EL;
-        if (el == 0 && !El0Allowed(enc, isRead, physical ? EL0PTEN : EL0VTEN)) return -1;
-        if (physical && !El2Allows(enc, isRead, EL1PCEN_NVHE, EL1PTEN_VHE)) return -1;
+        if (el == 0 && !El0Allowed(physical ? EL0PTEN : EL0VTEN)) return -1;
+        if (physical && !El2Allows(EL1PCEN_NVHE, EL1PTEN_VHE)) return -1;
         bool redirect = (el == 2 && SysRegAccess.E2h(cpu)) || (el == 0 && SysRegAccess.HostEl20(cpu));
         return physical ? (redirect ? HypPhys : Phys) : (redirect ? HypVirt : Virt);
     }
 
     /// <summary>
-    /// Which register an access reaches after the EL checks, as (register, timer): EL2 registers need EL2 (or
-    /// EL3, where they are RAZ/WI without EL2), *_EL12/*_EL02 need E2H at EL2 or EL3, CNTPS_* needs EL3 or
-    /// Secure EL1 with SCR_EL3.ST. A null result means the access has been turned into an exception, or
-    /// <paramref name="razwi"/> is set.
+    /// Which register an access reaches after the EL checks (Arm ARM accessibility pseudocode), as
+    /// (register, timer): EL2 timers need EL2 (or EL3, where they are RAZ/WI without EL2), *_EL02 need E2H at
+    /// EL2 or EL3, CNTPS_* needs EL3 or Secure EL1 with SCR_EL3.ST. Null: the access became an exception, or
+    /// is RAZ/WI.
     /// </summary>
-    private (R reg, int timer)? Resolve(uint enc, bool isRead, out bool razwi)
+    private (R reg, int timer)? Resolve(uint enc, bool isRead)
     {
-        razwi = false;
         var cpu = Cpu;
         int el = cpu.S.EL;
         R r = s_regs[enc];
         switch (r)
         {
             case R.Frq:
-                if (el == 0 && !El0Allowed(enc, isRead, EL0PCTEN | EL0VCTEN)) return null;
+                if (el == 0 && !El0Allowed(EL0PCTEN | EL0VCTEN)) return null;
                 if (!isRead)
                 {
+                    // Writable only at the highest implemented Exception level.
                     int highest = cpu.Config.HasEl3 ? 3 : cpu.Config.HasEl2 ? 2 : 1;
                     if (el != highest) { cpu.RaiseUndefined(); return null; }
                 }
                 return (r, -1);
             case R.Pct:
                 if (!isRead) { cpu.RaiseUndefined(); return null; }
-                if (el == 0 && !El0Allowed(enc, isRead, EL0PCTEN)) return null;
-                if (!El2Allows(enc, isRead, EL1PCTEN_NVHE, EL1PCTEN_VHE)) return null;
+                if (el == 0 && !El0Allowed(EL0PCTEN)) return null;
+                if (!El2Allows(EL1PCTEN_NVHE, EL1PCTEN_VHE)) return null;
                 return (r, -1);
             case R.Vct:
                 if (!isRead) { cpu.RaiseUndefined(); return null; }
-                if (el == 0 && !El0Allowed(enc, isRead, EL0VCTEN)) return null;
+                if (el == 0 && !El0Allowed(EL0VCTEN)) return null;
                 return (r, -1);
-            case R.Kctl:
-                if (el == 0) { cpu.RaiseUndefined(); return null; }
-                // With E2H = 1, CNTKCTL_EL1 at EL2 is CNTHCTL_EL2.
-                return (el == 2 && SysRegAccess.E2h(cpu) ? R.Hctl : R.Kctl, -1);
             case R.PTval or R.PCtl or R.PCval:
             {
-                int t = ResolveEl0Timer(enc, isRead, physical: true);
+                int t = ResolveEl0Timer(physical: true);
                 return t < 0 ? null : (r, t);
             }
             case R.VTval or R.VCtl or R.VCval:
             {
-                int t = ResolveEl0Timer(enc, isRead, physical: false);
+                int t = ResolveEl0Timer(physical: false);
                 return t < 0 ? null : (r, t);
             }
-            case R.Hctl or R.Voff or R.HpTval or R.HpCtl or R.HpCval or R.HvTval or R.HvCtl or R.HvCval:
+            case R.HpTval or R.HpCtl or R.HpCval or R.HvTval or R.HvCtl or R.HvCval:
                 if (el < 2) { cpu.RaiseUndefined(); return null; }
-                if (!cpu.Config.HasEl2) { razwi = true; return null; }   // EL3 without EL2: RES0
-                return (r, r switch { R.HpTval or R.HpCtl or R.HpCval => HypPhys, R.HvTval or R.HvCtl or R.HvCval => HypVirt, _ => -1 });
+                if (!cpu.Config.HasEl2) return null;   // EL3 without EL2: RES0
+                return (r, r is R.HpTval or R.HpCtl or R.HpCval ? HypPhys : HypVirt);
             case R.PsTval or R.PsCtl or R.PsCval:
                 if (el == 3) return (r, SecPhys);
                 if (el == 1 && cpu.Config.HasEl3 && (cpu.S.Sys.SCR_EL3 & SysRegAccess.SCR_NS) == 0)
                 {
                     if ((cpu.S.Sys.SCR_EL3 & (1UL << 11)) != 0) return (r, SecPhys);   // SCR_EL3.ST
-                    SysRegAccess.Trap(cpu, enc, isRead, 3);
+                    SysRegAccess.Trap(cpu, 3);
                     return null;
                 }
                 cpu.RaiseUndefined();
                 return null;
             default:
-                // *_EL12 / *_EL02: the EL1/EL0 registers from EL2 (or EL3) when HCR_EL2.E2H is 1.
+                // *_EL02: the EL0 timer registers of the EL1&0 regime from EL2 (or EL3) when HCR_EL2.E2H is 1.
                 if (el < 2 || !SysRegAccess.E2h(cpu)) { cpu.RaiseUndefined(); return null; }
                 return r switch
                 {
-                    R.Kctl12 => (R.Kctl, -1),
                     R.P02Tval => (R.PTval, Phys), R.P02Ctl => (R.PCtl, Phys), R.P02Cval => (R.PCval, Phys),
                     R.V02Tval => (R.VTval, Virt), R.V02Ctl => (R.VCtl, Virt), _ => (R.VCval, Virt),
                 };
@@ -354,8 +356,7 @@ public sealed class GenericTimer : ISystemRegisterDevice
 
     public ulong Read(Cpu cpu, uint encoding)
     {
-        var res = Resolve(encoding, true, out bool razwi);
-        if (res is not var (r, t)) return 0;
+        if (Resolve(encoding, true) is not var (r, t)) return 0;
         switch (r)
         {
             case R.Frq: return _cntfrq;
@@ -367,27 +368,15 @@ public sealed class GenericTimer : ISystemRegisterDevice
                 bool noOffset = !cpu.Config.HasEl2 || (el == 2 && SysRegAccess.E2h(cpu)) || (el == 0 && SysRegAccess.HostEl20(cpu));
                 return Counter.Now - (noOffset ? 0 : cpu.S.Sys.CNTVOFF_EL2);
             }
-            case R.Kctl: return cpu.S.Sys.CNTKCTL_EL1;
-            case R.Hctl: return cpu.S.Sys.CNTHCTL_EL2;
-            case R.Voff: return cpu.S.Sys.CNTVOFF_EL2;
         }
+        CheckOffset();
         return Field(r) switch { 0 => ReadTval(t), 1 => ReadCtl(t), _ => _cval[t] };
     }
 
     public void Write(Cpu cpu, uint encoding, ulong value)
     {
-        var res = Resolve(encoding, false, out bool razwi);
-        if (res is not var (r, t)) return;
-        switch (r)
-        {
-            case R.Frq: _cntfrq = value & 0xFFFF_FFFF; return;
-            case R.Kctl: cpu.S.Sys.CNTKCTL_EL1 = value & KctlWritable; return;
-            case R.Hctl: cpu.S.Sys.CNTHCTL_EL2 = value & HctlWritable; return;
-            case R.Voff:
-                cpu.S.Sys.CNTVOFF_EL2 = value;
-                Update(Counter.Now);
-                return;
-        }
+        if (Resolve(encoding, false) is not var (r, t)) return;
+        if (r == R.Frq) { _cntfrq = value & 0xFFFF_FFFF; return; }
         switch (Field(r))
         {
             case 0: WriteTval(t, value); break;

@@ -33,11 +33,12 @@ public class TimerTests
         public ulong Rd(uint enc) => Timer.Read(Cpu, enc);
         public void Wr(uint enc, ulong v) => Timer.Write(Cpu, enc, v);
 
-        /// <summary>Puts <paramref name="asm"/> (one MRS/MSR) at the PC so a trap can find its Rt.</summary>
-        public void At(string asm)
+        /// <summary>Executes one instruction (an MRS/MSR) at the current EL through the CPU.</summary>
+        public void Exec(string asm)
         {
             H.Bus.Load(CpuHarness.CodeBase, CrossTools.Assemble(asm));
             Cpu.Pc = CpuHarness.CodeBase;
+            Cpu.Step();
         }
 
         public void Dispose() => H.Dispose();
@@ -57,8 +58,8 @@ public class TimerTests
     public void VirtualCountSubtractsCntvoffBelowEl2()
     {
         using var r = new Rig(new CpuConfig { HasEl2 = true }, el: 2);
-        r.Wr(CNTVOFF_EL2, 1000);
-        r.Wr(CNTHCTL_EL2, 3);                     // EL1PCTEN, EL1PCEN: EL1 may read the physical count
+        r.Cpu.S.Sys.CNTVOFF_EL2 = 1000;
+        r.Cpu.S.Sys.CNTHCTL_EL2 = 3;              // EL1PCTEN, EL1PCEN: EL1 may read the physical count
         r.Now = 5000;
         Assert.That(r.Rd(CNTVCT_EL0), Is.EqualTo(4000UL));
         r.Cpu.S.EL = 1;
@@ -126,7 +127,7 @@ public class TimerTests
     {
         using var r = new Rig(new CpuConfig { HasEl2 = true }, el: 2);
         r.Now = 500;                              // virtual count 0 (below it, it would wrap to a huge value)
-        r.Wr(CNTVOFF_EL2, 500);
+        r.Cpu.S.Sys.CNTVOFF_EL2 = 500;
         r.Wr(CNTV_CVAL_EL0, 100);
         r.Wr(CNTV_CTL_EL0, 1);
         Assert.That(r.Timer.NextDeadline, Is.EqualTo(600UL));
@@ -136,6 +137,10 @@ public class TimerTests
         r.Now = 600;
         r.Timer.Poll();
         Assert.That(r.Line(PpiVirtual), Is.True);
+        r.Cpu.S.Sys.CNTVOFF_EL2 = 550;            // as an MSR to the CPU's own register would
+        r.Timer.Poll();
+        Assert.That(r.Line(PpiVirtual), Is.False, "a new offset is noticed at the next poll");
+        Assert.That(r.Timer.NextDeadline, Is.EqualTo(650UL));
     }
 
     [Test]
@@ -143,8 +148,7 @@ public class TimerTests
     {
         using var r = new Rig();
         r.Cpu.S.EL = 0;
-        r.At("mrs x3, cntvct_el0");
-        r.Rd(CNTVCT_EL0);
+        r.Exec("mrs x3, cntvct_el0");
         Assert.That(r.Exceptions, Has.Count.EqualTo(1));
         var e = r.Exceptions[0];
         Assert.That(e.TargetEl, Is.EqualTo(1));
@@ -154,10 +158,14 @@ public class TimerTests
         r.Cpu.S.EL = 0;
         r.Cpu.S.Sys.CNTKCTL_EL1 = 2;             // EL0VCTEN
         r.Now = 77;
-        Assert.That(r.Rd(CNTVCT_EL0), Is.EqualTo(77UL));
+        r.Exec("mrs x3, cntvct_el0");
+        Assert.That(r.H.X(3), Is.EqualTo(77UL));
         Assert.That(r.Exceptions, Has.Count.EqualTo(1));
-        r.Rd(CNTPCT_EL0);
+        r.Exec("mrs x4, cntpct_el0");
         Assert.That(r.Exceptions, Has.Count.EqualTo(2), "EL0PCTEN still clear");
+        r.Cpu.S.EL = 0;
+        r.Exec("mrs x4, cntfrq_el0");
+        Assert.That(r.H.X(4), Is.EqualTo(62_500_000UL), "CNTFRQ_EL0 needs either enable");
     }
 
     [Test]
@@ -165,16 +173,16 @@ public class TimerTests
     {
         using var r = new Rig();
         r.Cpu.S.EL = 0;
-        r.At("msr cntp_ctl_el0, x5");
-        r.Wr(CNTP_CTL_EL0, 1);
+        r.Exec("msr cntp_ctl_el0, x5");
         Assert.That(r.Exceptions, Has.Count.EqualTo(1));
         Assert.That(r.Exceptions[0].Esr & 1, Is.EqualTo(0UL), "Direction 0: write");
         Assert.That(r.Exceptions[0].Esr >> 5 & 0x1F, Is.EqualTo(5UL), "Rt");
         r.Cpu.S.EL = 0;
         r.Cpu.S.Sys.CNTKCTL_EL1 = 1u << 9;       // EL0PTEN
-        r.Wr(CNTP_CTL_EL0, 1);
+        r.Cpu.SetX(5, 1);
+        r.Exec("msr cntp_ctl_el0, x5");
         Assert.That(r.Rd(CNTP_CTL_EL0) & 1, Is.EqualTo(1UL));
-        r.Rd(CNTV_CTL_EL0);
+        r.Exec("mrs x0, cntv_ctl_el0");
         Assert.That(r.Exceptions, Has.Count.EqualTo(2), "EL0VTEN still clear");
     }
 
@@ -186,11 +194,8 @@ public class TimerTests
         r.Rd(CNTPS_CTL_EL1);                      // Secure timer, no EL3
         r.Rd(CNTHP_CTL_EL2);                      // EL2 register at EL1
         r.Rd(CNTP_CTL_EL02);                      // needs E2H at EL2
-        r.Wr(CNTFRQ_EL0, 1);                      // only at the highest EL... which is EL1 here: allowed
-        r.Cpu.S.EL = 0;
-        r.Rd(CNTKCTL_EL1);                        // EL1 register at EL0
-        Assert.That(r.Exceptions.Select(e => e.Esr >> 26), Is.EqualTo(new ulong[] { 0, 0, 0, 0, 0 }));
-        r.Cpu.S.EL = 1;
+        r.Wr(CNTFRQ_EL0, 1);                      // writable at the highest EL, which is EL1 here
+        Assert.That(r.Exceptions.Select(e => e.Esr >> 26), Is.EqualTo(new ulong[] { 0, 0, 0, 0 }));
         Assert.That(r.Rd(CNTFRQ_EL0), Is.EqualTo(1UL));
     }
 
@@ -198,13 +203,14 @@ public class TimerTests
     public void El1PhysicalAccessTrapsToEl2WhenCnthctlForbidsIt()
     {
         using var r = new Rig(new CpuConfig { HasEl2 = true }, el: 1);
-        r.At("mrs x0, cntpct_el0");
-        r.Rd(CNTPCT_EL0);
+        r.Cpu.S.Sys.CNTHCTL_EL2 = 0;              // EL1PCTEN, EL1PCEN clear
+        r.Exec("mrs x0, cntpct_el0");
         Assert.That(r.Exceptions.Single().TargetEl, Is.EqualTo(2));
+        Assert.That(r.Exceptions[0].Esr >> 26, Is.EqualTo(0x18UL));
         r.Cpu.S.EL = 1;
-        r.Cpu.S.Sys.CNTHCTL_EL2 = 3;              // EL1PCTEN, EL1PCEN
-        r.Rd(CNTPCT_EL0);
-        r.Wr(CNTP_CTL_EL0, 1);
+        r.Cpu.S.Sys.CNTHCTL_EL2 = 3;              // the reset value: EL1 may use the physical counter and timer
+        r.Exec("mrs x0, cntpct_el0");
+        r.Exec("msr cntp_ctl_el0, x0");
         Assert.That(r.Exceptions, Has.Count.EqualTo(1));
     }
 
@@ -221,9 +227,10 @@ public class TimerTests
         Assert.That(r.Rd(CNTHP_CVAL_EL2), Is.EqualTo(5UL));
         r.Wr(CNTV_CTL_EL02, 1);                   // the EL1 virtual timer, CVAL 0: fires
         Assert.That(r.Line(PpiVirtual), Is.True);
-        r.Wr(CNTKCTL_EL1, 0x300);                 // CNTHCTL_EL2 under E2H
-        Assert.That(r.Cpu.S.Sys.CNTHCTL_EL2, Is.EqualTo(0x300UL));
-        Assert.That(r.Cpu.S.Sys.CNTKCTL_EL1, Is.EqualTo(0UL));
+        Assert.That(r.Line(PpiHypVirtual), Is.False);
+        r.Cpu.S.Sys.HCR_EL2 = 0;
+        r.Rd(CNTV_CTL_EL02);
+        Assert.That(r.Exceptions.Single().Esr >> 26, Is.EqualTo(0UL), "*_EL02 without E2H is UNDEFINED");
     }
 
     [Test]
