@@ -1,0 +1,97 @@
+/*
+ * The driver of the randomized differential test: for each generated sequence, fill the scratch buffer from
+ * the sequence's seed, run it (harness.S), and print one line with every register, NZCV, SP (as an offset in
+ * the scratch buffer) and a checksum of the buffer:
+ *   S<i> x0=<hex> ... x30=<hex> nzcv=<hex> sp=<hex> mem=<hex>
+ * A sequence that takes an exception prints instead
+ *   S<i> exception vector=<n> esr=<hex> at=<offset of ELR from the sequence start, hex>
+ * and the run goes on with the next sequence. With diff_verbose set, the words of the buffer that differ from
+ * their initial fill follow as "M<i> <word index>=<hex> ...".
+ */
+#include "runtime.h"
+
+#define INIT_WORDS 34    /* X0..X30, NZCV, SP offset, fill seed */
+#define SCRATCH_WORDS 512
+
+extern const uint64_t diff_init[][INIT_WORDS];
+extern void *const diff_code[];
+extern const uint32_t diff_count;
+extern const uint32_t diff_verbose;
+extern uint64_t diff_scratch[SCRATCH_WORDS];
+extern uint64_t diff_save[64];
+extern char diff_abort[];
+int diff_run(const uint64_t *init, void *code);
+
+static volatile int running = -1;
+static volatile int exc_vector;
+static volatile uint64_t exc_esr, exc_elr;
+
+int on_exception(int vector, struct exc_frame *f)
+{
+    if (running < 0) return 0;
+    exc_vector = vector;
+    exc_esr = f->esr;
+    exc_elr = f->elr;
+    running = -1;
+    f->elr = (uint64_t)(uintptr_t)diff_abort;
+    f->spsr = 0x3c4;   /* back to EL1 on SP_EL0 (the driver's stack), interrupts masked */
+    return 1;
+}
+
+static uint64_t fill_word(uint64_t *state)
+{
+    uint64_t x = *state;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    *state = x;
+    /* Mostly random words, with some edge values so that compares and CAS sometimes match. */
+    switch (x >> 60) {
+    case 0: return 0;
+    case 1: return ~0UL;
+    case 2: return x & 0xff;
+    case 3: return 0x8000000000000000UL;
+    default: return x * 0x2545f4914f6cdd1dUL;
+    }
+}
+
+static void fill(uint64_t seed)
+{
+    uint64_t s = seed | 1;
+    for (int i = 0; i < SCRATCH_WORDS; i++) diff_scratch[i] = fill_word(&s);
+}
+
+int main(void)
+{
+    for (uint32_t i = 0; i < diff_count; i++) {
+        const uint64_t *init = diff_init[i];
+        fill(init[33]);
+        running = (int)i;
+        int aborted = diff_run(init, diff_code[i]);
+        running = -1;
+        if (aborted) {
+            printf("S%u exception vector=%d esr=%lx at=%lx\n", i, exc_vector, exc_esr,
+                   exc_elr - (uint64_t)(uintptr_t)diff_code[i]);
+        } else {
+            uint64_t h = 0xcbf29ce484222325UL;
+            for (int w = 0; w < SCRATCH_WORDS; w++) h = (h ^ diff_scratch[w]) * 0x100000001b3UL + (h >> 29);
+            printf("S%u", i);
+            for (int r = 0; r < 31; r++) printf(" x%d=%lx", r, diff_save[r]);
+            printf(" nzcv=%lx sp=%lx mem=%lx\n", diff_save[31],
+                   diff_save[32] - (uint64_t)(uintptr_t)diff_scratch, h);
+        }
+        if (diff_verbose) {
+            uint64_t s = init[33] | 1;
+            int n = 0;
+            for (int w = 0; w < SCRATCH_WORDS; w++) {
+                uint64_t orig = fill_word(&s);
+                if (diff_scratch[w] == orig) continue;
+                if (n++ == 0) printf("M%u", i);
+                printf(" %d=%lx", w, diff_scratch[w]);
+            }
+            if (n) printf("\n");
+        }
+    }
+    printf("done %u\n", diff_count);
+    return 0;
+}
