@@ -32,6 +32,17 @@ public sealed class DiffProgram
         return sb.ToString();
     }
 
+    /// <summary>The address of a symbol of a built guest (nm).</summary>
+    public static ulong SymbolAddress(string elf, string symbol)
+    {
+        foreach (var line in CrossTools.Run(CrossTools.Prefix + "nm", elf).Split('\n'))
+        {
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length == 3 && parts[2] == symbol) return Convert.ToUInt64(parts[0], 16);
+        }
+        throw new InvalidOperationException($"{symbol} is not in {elf}");
+    }
+
     /// <summary>Writes the generated source and builds the guest (both cached by content); returns the ELF path.</summary>
     public string Build(string name)
     {

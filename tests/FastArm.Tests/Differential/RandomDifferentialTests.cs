@@ -45,61 +45,138 @@ public class RandomDifferentialTests
     {
         Qemu.Require();
         int scale = Scale, seed0 = BaseSeed;
-        var clock = Stopwatch.StartNew();
-        var report = new StringBuilder();
-        var culprits = new Dictionary<string, int>();
-        long compared = 0, agreed = 0;
-        int sequences = 0, disagreements = 0, narrowed = 0;
+        var session = new Session();
+        for (int batch = 0; batch < scale; batch++) session.RunBatch(seed0 + batch, SequencesPerBatch, ItemsPerSequence);
 
-        for (int batch = 0; batch < scale; batch++)
+        string summary = $"differential: seed {seed0}{(scale > 1 ? $"..{seed0 + scale - 1}" : "")}, {session.Summary}";
+        TestContext.Out.WriteLine(summary);
+        if (session.Culprits.Count > 0) TestContext.Out.WriteLine("culprits: " + session.CulpritList);
+        if (session.Disagreements > 0)
+            Assert.Fail(summary + "\n" +
+                        (session.Culprits.Count > 0 ? "culprits (narrowed): " + session.CulpritList + "\n" : "") +
+                        (session.Disagreements > session.Narrowed ? $"(the first {session.Narrowed} disagreements are narrowed down below)\n" : "") +
+                        "\n" + session.Report);
+    }
+
+    /// <summary>
+    /// The comparison itself is tested: FastArm is made to get every EOR (shifted register) of the generated code
+    /// wrong (bit 0 of its result flipped, by a code hook at the next instruction); the test must see
+    /// disagreements and narrow each one down to an EOR.
+    /// </summary>
+    [Test]
+    public void ADeliberatelyWrongInstructionIsFoundAndNamed()
+    {
+        Qemu.Require();
+        var session = new Session
         {
-            int seed = seed0 + batch;
+            Configure = (m, elf) =>
+            {
+                // The generated code lies between the first sequence and the harness (link order).
+                ulong lo = DiffProgram.SymbolAddress(elf, "diff_seq_0"), hi = DiffProgram.SymbolAddress(elf, "diff_run");
+                int pending = -1;
+                m.CodeHook = (pc, word) =>
+                {
+                    if (pending >= 0) { m.SetX(pending, m.X(pending) ^ 1); pending = -1; }
+                    if (pc >= lo && pc < hi && (word & 0x7F200000) == 0x4A000000 && (word & 31) != 31) pending = (int)(word & 31);
+                };
+            },
+        };
+        session.RunBatch(77, 40, ItemsPerSequence);
+        TestContext.Out.WriteLine(session.Summary + "\n" + session.Report);
+        Assert.That(session.Disagreements, Is.GreaterThan(0), "the corrupted EORs are noticed");
+        Assert.That(session.Culprits.Keys, Is.EquivalentTo(new[] { "eor" }), "each disagreement is narrowed down to an EOR");
+        Assert.That(session.Report.ToString(), Does.Contain("seed 77, sequence ").And.Contain("==> ").And.Contain("QEMU=").And.Contain("FastArm="));
+    }
+
+    /// <summary>Runs batches and collects what disagreed.</summary>
+    private sealed class Session
+    {
+        /// <summary>Adjusts FastArm's machine before a run (machine, ELF path): for testing the test.</summary>
+        public Action<Machine, string>? Configure { get; init; }
+        public StringBuilder Report { get; } = new();
+        public Dictionary<string, int> Culprits { get; } = [];
+        public long Compared, Agreed;
+        public int Sequences, Disagreements, Narrowed;
+        public TimeSpan QemuTime, FastArmTime;
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+        public string Summary =>
+            $"{Sequences} sequences, {Compared} instructions compared, {Agreed} in agreeing sequences, " +
+            $"{Disagreements} disagreeing sequences; {_clock.Elapsed.TotalSeconds:F1}s " +
+            $"(QEMU {QemuTime.TotalSeconds:F1}s, FastArm {FastArmTime.TotalSeconds:F1}s)";
+
+        public string CulpritList => string.Join(", ", Culprits.OrderByDescending(c => c.Value).Select(c => $"{c.Key} x{c.Value}"));
+
+        public void RunBatch(int seed, int count, int items)
+        {
             var gen = new Generator(seed);
             var program = new DiffProgram();
-            for (int i = 0; i < SequencesPerBatch; i++) program.Entries.Add(new(gen.Next(i, ItemsPerSequence), ItemsPerSequence));
+            for (int i = 0; i < count; i++) program.Entries.Add(new(gen.Next(i, items), items));
             string elf = program.Build($"diff-{seed}");
 
-            var (qemu, fast) = RunBoth(elf);
+            var (qemu, fast) = RunBoth(elf, Configure);
+            QemuTime += qemu.Elapsed;
+            FastArmTime += fast.Elapsed;
             var q = DiffOutput.Parse(qemu.Output);
             var f = DiffOutput.Parse(fast.Output);
             AssertQemuRanCleanly(seed, program, qemu, q);
 
+            int lastFast = f.Dumps.Keys.DefaultIfEmpty(-1).Max();
+            var toExplain = new List<(Sequence, string?, string?)>();
             for (int i = 0; i < program.Entries.Count; i++)
             {
                 var seq = program.Entries[i].Sequence;
-                sequences++;
+                Sequences++;
                 q.Dumps.TryGetValue(i, out var qd);
                 f.Dumps.TryGetValue(i, out var fd);
-                if (fd == null && !f.Done && i > f.Dumps.Keys.DefaultIfEmpty(-1).Max())
+                if (fd == null && !f.Done && i > lastFast)
                 {
                     // FastArm stopped (exception loop, timeout): the rest cannot be compared.
-                    disagreements++;
-                    report.Append($"seed {seed}: FastArm stopped before sequence {i} ({fast.Describe()}; {fast.Diagnostics}); " +
+                    Disagreements++;
+                    Report.Append($"seed {seed}: FastArm stopped before sequence {i} ({fast.Describe()}; {fast.Diagnostics}); " +
                                   $"{program.Entries.Count - i} sequences not compared\n");
                     break;
                 }
-                compared += seq.InstructionCount;
-                if (qd == fd) { agreed += seq.InstructionCount; continue; }
-                disagreements++;
-                if (narrowed >= MaxNarrowed) continue;
-                narrowed++;
-                report.Append(Explain(seed, seq, elf, qd, fd, culprits)).Append('\n');
+                Compared += seq.InstructionCount;
+                if (qd == fd) { Agreed += seq.InstructionCount; continue; }
+                Disagreements++;
+                if (Narrowed >= MaxNarrowed) continue;
+                Narrowed++;
+                toExplain.Add((seq, qd, fd));
             }
+            Explain(seed, toExplain);
         }
 
-        string summary = $"differential: seed {seed0}{(scale > 1 ? $"..{seed0 + scale - 1}" : "")}, {sequences} sequences, " +
-                         $"{compared} instructions compared, {agreed} in agreeing sequences, {disagreements} disagreeing sequences, " +
-                         $"{clock.Elapsed.TotalSeconds:F1}s";
-        TestContext.Out.WriteLine(summary);
-        if (culprits.Count > 0)
-            TestContext.Out.WriteLine("culprits: " + string.Join(", ", culprits.OrderByDescending(c => c.Value).Select(c => $"{c.Key} x{c.Value}")));
-        if (disagreements > 0)
+        /// <summary>
+        /// Explains disagreements: an exception under FastArm names its instruction directly; otherwise the
+        /// sequence's prefixes run again under both (one program for all of them, printing the scratch words each
+        /// changed) and the first prefix whose results differ names the instruction.
+        /// </summary>
+        private void Explain(int seed, List<(Sequence Seq, string? Qemu, string? Fast)> list)
         {
-            string text = summary + "\n" +
-                          (culprits.Count > 0 ? "culprits (narrowed): " + string.Join(", ", culprits.OrderByDescending(c => c.Value).Select(c => $"{c.Key} x{c.Value}")) + "\n" : "") +
-                          (disagreements > narrowed ? $"(the first {narrowed} disagreements are narrowed down below)\n" : "") +
-                          "\n" + report;
-            Assert.Fail(text);
+            if (list.Count == 0) return;
+            var program = new DiffProgram { Verbose = true };
+            var firstEntry = new Dictionary<Sequence, int>();
+            foreach (var (seq, _, fd) in list)
+            {
+                if (DiffOutput.IsException(fd)) continue;
+                firstEntry[seq] = program.Entries.Count;
+                for (int k = 1; k <= seq.Items.Count; k++) program.Entries.Add(new(seq, k));
+            }
+            DiffOutput? q = null, f = null;
+            if (program.Entries.Count > 0)
+            {
+                var (qemu, fast) = RunBoth(program.Build($"diff-narrow-{seed}"), Configure);
+                q = DiffOutput.Parse(qemu.Output);
+                f = DiffOutput.Parse(fast.Output);
+            }
+            foreach (var (seq, qd, fd) in list)
+            {
+                Report.Append(firstEntry.TryGetValue(seq, out int e0)
+                    ? ExplainByPrefixes(seed, seq, qd, fd, q!, f!, e0, Culprits)
+                    : ExplainException(seed, seq, qd, fd!, Culprits));
+                Report.Append('\n');
+            }
         }
     }
 
@@ -129,10 +206,10 @@ public class RandomDifferentialTests
         Assert.That(A(), Is.EqualTo(A()));
     }
 
-    private static (GuestRun Qemu, GuestRun Fast) RunBoth(string elf)
+    private static (GuestRun Qemu, GuestRun Fast) RunBoth(string elf, Action<Machine, string>? configure = null)
     {
         var qemuTask = Task.Run(() => Qemu.Run(elf, Timeout));
-        var fast = FastArmGuest.Run(elf, Timeout);
+        var fast = FastArmGuest.Run(elf, Timeout, configure == null ? null : m => configure(m, elf));
         return (qemuTask.Result, fast);
     }
 
@@ -186,41 +263,35 @@ public class RandomDifferentialTests
         return $"{what}, ESR 0x{esr:x}";
     }
 
-    /// <summary>
-    /// Explains one disagreement: an exception under FastArm names its instruction directly; otherwise the
-    /// sequence's prefixes run again under both (with the changed scratch words printed) and the first prefix
-    /// whose results differ names the instruction.
-    /// </summary>
-    private static string Explain(int seed, Sequence seq, string elf, string? qd, string? fd, Dictionary<string, int> culprits)
-    {
-        var sb = new StringBuilder();
-        int n = seq.Items.Count;
-        sb.Append($"=== seed {seed}, sequence {seq.Index} ({seq.InstructionCount} instructions)\n");
-        if (DiffOutput.IsException(fd))
-        {
-            var loc = seq.Locate((long)DiffOutput.Hex(DiffOutput.Fields(fd)["at"]), n);
-            string insn = loc is { } l ? seq.Items[l.Item].Lines[l.Line] : "(not in the sequence)";
-            sb.Append($"FastArm takes {DescribeException(fd!)} at: {insn}   ({Where(seq, n, fd!)})\n");
-            Count(culprits, insn.Split(' ', 2)[0]);
-            sb.Append(seq.Listing(n, loc?.Item));
-            sb.Append($"  QEMU:    S{seq.Index} {qd}\n  FastArm: S{seq.Index} {fd}\n");
-            return sb.ToString();
-        }
+    private static string Header(int seed, Sequence seq) =>
+        $"=== seed {seed}, sequence {seq.Index} ({seq.InstructionCount} instructions)\n";
 
-        // Narrow down: prefixes 1..n of this sequence, verbose.
-        var program = new DiffProgram { Verbose = true };
-        for (int k = 1; k <= n; k++) program.Entries.Add(new(seq, k));
-        string prefElf = program.Build($"diff-narrow-{seed}-{seq.Index}");
-        var (qemu, fast) = RunBoth(prefElf);
-        var q = DiffOutput.Parse(qemu.Output);
-        var f = DiffOutput.Parse(fast.Output);
+    private static string ExplainException(int seed, Sequence seq, string? qd, string fd, Dictionary<string, int> culprits)
+    {
+        var sb = new StringBuilder(Header(seed, seq));
+        int n = seq.Items.Count;
+        var loc = seq.Locate((long)DiffOutput.Hex(DiffOutput.Fields(fd)["at"]), n);
+        string insn = loc is { } l ? seq.Items[l.Item].Lines[l.Line] : "(not in the sequence)";
+        sb.Append($"FastArm takes {DescribeException(fd)} at: {insn}   ({Where(seq, n, fd)})\n");
+        Count(culprits, insn.Split(' ', 2)[0]);
+        sb.Append(seq.Listing(n, loc?.Item));
+        sb.Append($"  QEMU:    S{seq.Index} {qd}\n  FastArm: S{seq.Index} {fd}\n");
+        return sb.ToString();
+    }
+
+    /// <summary>Entries e0.. of the narrowing run are prefixes 1..n of <paramref name="seq"/>.</summary>
+    private static string ExplainByPrefixes(int seed, Sequence seq, string? qd, string? fd, DiffOutput q, DiffOutput f, int e0,
+                                            Dictionary<string, int> culprits)
+    {
+        var sb = new StringBuilder(Header(seed, seq));
+        int n = seq.Items.Count;
         int first = -1;
-        for (int k = 0; k < program.Entries.Count; k++)
+        for (int k = 0; k < n; k++)
         {
-            q.Dumps.TryGetValue(k, out var a);
-            f.Dumps.TryGetValue(k, out var b);
-            q.Memory.TryGetValue(k, out var am);
-            f.Memory.TryGetValue(k, out var bm);
+            q.Dumps.TryGetValue(e0 + k, out var a);
+            f.Dumps.TryGetValue(e0 + k, out var b);
+            q.Memory.TryGetValue(e0 + k, out var am);
+            f.Memory.TryGetValue(e0 + k, out var bm);
             if (a != b || am != bm) { first = k; break; }
         }
         if (first < 0)
@@ -231,9 +302,9 @@ public class RandomDifferentialTests
             sb.Append($"  QEMU:    S{seq.Index} {qd}\n  FastArm: S{seq.Index} {fd}\n");
             return sb.ToString();
         }
-        int item = first;   // prefix first+1 ends with item `first`
-        q.Dumps.TryGetValue(first, out var qa);
-        f.Dumps.TryGetValue(first, out var fa);
+        int item = first;   // prefix first + 1 ends with item `first`
+        q.Dumps.TryGetValue(e0 + first, out var qa);
+        f.Dumps.TryGetValue(e0 + first, out var fa);
         string main = seq.Items[item].Lines[^1];
         if (DiffOutput.IsException(fa))
         {
@@ -247,8 +318,8 @@ public class RandomDifferentialTests
         sb.Append(seq.Listing(first + 1, item));
         sb.Append($"  after item {item}:\n");
         sb.Append(DiffOutput.FieldDiff(qa, fa));
-        q.Memory.TryGetValue(first, out var qm);
-        f.Memory.TryGetValue(first, out var fm);
+        q.Memory.TryGetValue(e0 + first, out var qm);
+        f.Memory.TryGetValue(e0 + first, out var fm);
         if (qm != fm) sb.Append($"    scratch words changed (word=value):\n      QEMU:    {qm ?? "-"}\n      FastArm: {fm ?? "-"}\n");
         sb.Append($"  full sequence: QEMU:    S{seq.Index} {qd}\n                 FastArm: S{seq.Index} {fd}\n");
         return sb.ToString();

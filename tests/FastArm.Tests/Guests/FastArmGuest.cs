@@ -22,7 +22,7 @@ public static class FastArmGuest
     /// first unexpected exception (UNDEFINED and the like) with the instruction, so that an unimplemented
     /// instruction shows up as such rather than as a wrong output.
     /// </summary>
-    public static GuestRun Run(string elf, TimeSpan timeout)
+    public static GuestRun Run(string elf, TimeSpan timeout, Action<Machine>? configure = null)
     {
         var output = new MemoryStream();
         var clock = Stopwatch.StartNew();
@@ -31,6 +31,7 @@ public static class FastArmGuest
         ulong entry = m.LoadElf(elf);
         m.Reset(entry);
         m.SemihostingEnabled = true;
+        configure?.Invoke(m);
 
         ExceptionEvent? firstUndefined = null, loopEvent = null;
         ulong lastVector = ulong.MaxValue;

@@ -61,6 +61,47 @@ static void fill(uint64_t seed)
     for (int i = 0; i < SCRATCH_WORDS; i++) diff_scratch[i] = fill_word(&s);
 }
 
+/* The dump lines are most of what the guest executes besides the sequences, so they are formatted here
+   directly (printf goes character by character) and written with one SYS_WRITE0. */
+static char line[1024];
+static unsigned pos;
+
+static void put_str(const char *s)
+{
+    while (*s) line[pos++] = *s++;
+}
+
+static void put_hex(uint64_t v)
+{
+    char tmp[16];
+    int n = 0;
+    do { tmp[n++] = "0123456789abcdef"[v & 15]; v >>= 4; } while (v);
+    while (n) line[pos++] = tmp[--n];
+}
+
+static void put_dec(uint64_t v)
+{
+    char tmp[20];
+    int n = 0;
+    do { tmp[n++] = (char)('0' + v % 10); v /= 10; } while (v);
+    while (n) line[pos++] = tmp[--n];
+}
+
+static void put_line(void)
+{
+    line[pos++] = '\n';
+    line[pos] = 0;
+    rt_flush();
+    semihost_write0(line);
+    pos = 0;
+}
+
+static const char *const reg_names[31] = {
+    " x0=", " x1=", " x2=", " x3=", " x4=", " x5=", " x6=", " x7=", " x8=", " x9=", " x10=", " x11=", " x12=",
+    " x13=", " x14=", " x15=", " x16=", " x17=", " x18=", " x19=", " x20=", " x21=", " x22=", " x23=", " x24=",
+    " x25=", " x26=", " x27=", " x28=", " x29=", " x30=",
+};
+
 int main(void)
 {
     for (uint32_t i = 0; i < diff_count; i++) {
@@ -75,10 +116,13 @@ int main(void)
         } else {
             uint64_t h = 0xcbf29ce484222325UL;
             for (int w = 0; w < SCRATCH_WORDS; w++) h = (h ^ diff_scratch[w]) * 0x100000001b3UL + (h >> 29);
-            printf("S%u", i);
-            for (int r = 0; r < 31; r++) printf(" x%d=%lx", r, diff_save[r]);
-            printf(" nzcv=%lx sp=%lx mem=%lx\n", diff_save[31],
-                   diff_save[32] - (uint64_t)(uintptr_t)diff_scratch, h);
+            put_str("S");
+            put_dec(i);
+            for (int r = 0; r < 31; r++) { put_str(reg_names[r]); put_hex(diff_save[r]); }
+            put_str(" nzcv="); put_hex(diff_save[31]);
+            put_str(" sp="); put_hex(diff_save[32] - (uint64_t)(uintptr_t)diff_scratch);
+            put_str(" mem="); put_hex(h);
+            put_line();
         }
         if (diff_verbose) {
             uint64_t s = init[33] | 1;
