@@ -263,7 +263,7 @@ public sealed class Generator
                 {
                     int d = Dst(true), n = RegZ();
                     if (_r.Next(4) == 0)
-                        Emit($"extr {R(sf, d)}, {R(sf, n)}, {R(sf, RegZ())}, #{_r.Next(w)}");
+                        Emit($"extr {R(sf, d)}, {R(sf, n)}, {R(sf, _r.Next(3) == 0 ? n : RegZ())}, #{_r.Next(w)}");   // Rn == Rm is ROR
                     else
                         Emit($"{new[] { "sbfm", "bfm", "ubfm" }[_r.Next(3)]} {R(sf, d)}, {R(sf, n)}, #{_r.Next(w)}, #{_r.Next(w)}");
                     break;

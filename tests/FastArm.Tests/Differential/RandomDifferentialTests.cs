@@ -50,6 +50,7 @@ public class RandomDifferentialTests
 
         string summary = $"differential: seed {seed0}{(scale > 1 ? $"..{seed0 + scale - 1}" : "")}, {session.Summary}";
         TestContext.Out.WriteLine(summary);
+        TestContext.Out.WriteLine(session.Coverage);
         if (session.Culprits.Count > 0) TestContext.Out.WriteLine("culprits: " + session.CulpritList);
         if (session.Disagreements > 0)
             Assert.Fail(summary + "\n" +
@@ -105,6 +106,13 @@ public class RandomDifferentialTests
             $"{Disagreements} disagreeing sequences; {_clock.Elapsed.TotalSeconds:F1}s " +
             $"(QEMU {QemuTime.TotalSeconds:F1}s, FastArm {FastArmTime.TotalSeconds:F1}s)";
 
+        /// <summary>Main instructions compared, by mnemonic (the last line of each item).</summary>
+        public Dictionary<string, int> Mnemonics { get; } = [];
+
+        public string Coverage =>
+            $"{Mnemonics.Count} distinct mnemonics compared; by count: " +
+            string.Join(" ", Mnemonics.OrderByDescending(m => m.Value).ThenBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key}:{m.Value}"));
+
         public string CulpritList => string.Join(", ", Culprits.OrderByDescending(c => c.Value).Select(c => $"{c.Key} x{c.Value}"));
 
         public void RunBatch(int seed, int count, int items)
@@ -138,6 +146,7 @@ public class RandomDifferentialTests
                     break;
                 }
                 Compared += seq.InstructionCount;
+                foreach (var item in seq.Items) Mnemonics[item.Mnemonic] = Mnemonics.GetValueOrDefault(item.Mnemonic) + 1;
                 if (qd == fd) { Agreed += seq.InstructionCount; continue; }
                 Disagreements++;
                 if (Narrowed >= MaxNarrowed) continue;
@@ -191,7 +200,7 @@ public class RandomDifferentialTests
         int seed = BaseSeed + 1000;
         var gen = new Generator(seed);
         var program = new DiffProgram();
-        for (int i = 0; i < 100; i++) program.Entries.Add(new(gen.Next(i, ItemsPerSequence), ItemsPerSequence));
+        for (int i = 0; i < 50; i++) program.Entries.Add(new(gen.Next(i, ItemsPerSequence), ItemsPerSequence));
         string elf = program.Build($"diff-selfcheck-{seed}");
         var a = Qemu.Run(elf, Timeout);
         AssertQemuRanCleanly(seed, program, a, DiffOutput.Parse(a.Output));
