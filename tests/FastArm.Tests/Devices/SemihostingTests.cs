@@ -311,3 +311,36 @@ public class SemihostingTests
         Assert.That(r.Stdout, Is.Empty);
     }
 }
+
+public class SemihostingEdgeTests
+{
+    [Test]
+    public void WriteStopsAtUnreadableMemoryAndReportsWhatIsLeft()
+    {
+        using var r = new SemihostingRig();
+        long h = r.Open(":tt", 4);
+        ulong ramEnd = 0x4000_0000 + (16 << 20);
+        r.M.WriteMemory(ramEnd - 3, "xyz"u8);
+        Assert.That(r.CallBlock(ArmSemihosting.SYS_WRITE, (ulong)h, ramEnd - 3, 10), Is.EqualTo(7));
+        Assert.That(r.Stdout, Is.EqualTo("xyz"));
+        Assert.That(r.Errno, Is.EqualTo(ArmSemihosting.EFAULT));
+    }
+
+    [Test]
+    public void ReadingTheStdoutHandleFailsWithEbadf()
+    {
+        using var r = new SemihostingRig(input: "data"u8.ToArray());
+        long h = r.Open(":tt", 4);
+        Assert.That(r.CallBlock(ArmSemihosting.SYS_READ, (ulong)h, SemihostingRig.Buffer, 4), Is.EqualTo(4));
+        Assert.That(r.Errno, Is.EqualTo(ArmSemihosting.EBADF));
+    }
+
+    [Test]
+    public void ResetForgetsOpenHandles()
+    {
+        using var r = new SemihostingRig();
+        r.Open(":tt", 4);
+        r.M.Reset(0x4000_0000, 1);
+        Assert.That(r.Open(":tt", 0), Is.EqualTo(1));
+    }
+}
