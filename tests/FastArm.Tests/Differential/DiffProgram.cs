@@ -14,6 +14,8 @@ public sealed class DiffProgram
     public List<Entry> Entries { get; } = [];
     /// <summary>Print the scratch words each sequence changed (M lines): for narrowing down a disagreement.</summary>
     public bool Verbose { get; init; }
+    /// <summary>UNDEFINED instructions in a sequence are noted and stepped over (the random-encoding test).</summary>
+    public bool SkipUndefined { get; init; }
 
     public string Assembly()
     {
@@ -22,13 +24,14 @@ public sealed class DiffProgram
         sb.Append("    .text\n");
         for (int i = 0; i < Entries.Count; i++)
             Entries[i].Sequence.Render(sb, $"diff_seq_{i}", $"s{i}", Entries[i].Prefix);
-        sb.Append("    .section .rodata\n    .balign 8\n    .globl diff_code, diff_init, diff_count, diff_verbose\n");
+        sb.Append("    .section .rodata\n    .balign 8\n    .globl diff_code, diff_init, diff_count, diff_verbose, diff_skip_undefined\n");
         sb.Append("diff_code:\n");
         for (int i = 0; i < Entries.Count; i++) sb.Append($"    .quad diff_seq_{i}\n");
         sb.Append("diff_init:\n");
         foreach (var e in Entries)
             sb.Append("    .quad ").Append(string.Join(", ", e.Sequence.InitRecord().Select(v => $"0x{v:x}"))).Append('\n');
         sb.Append($"diff_count:\n    .word {Entries.Count}\ndiff_verbose:\n    .word {(Verbose ? 1 : 0)}\n");
+        sb.Append($"diff_skip_undefined:\n    .word {(SkipUndefined ? 1 : 0)}\n");
         return sb.ToString();
     }
 

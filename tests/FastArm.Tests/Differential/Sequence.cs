@@ -18,8 +18,17 @@ public sealed class Item
     /// <summary>SP, as an offset into the scratch buffer, after this item.</summary>
     public int SpAfter { get; set; }
 
-    /// <summary>The main instruction's mnemonic (the last line's first word), for statistics.</summary>
-    public string Mnemonic => Lines.Count == 0 ? "" : Lines[^1].Split(' ', 2)[0];
+    /// <summary>The main instruction's mnemonic (the last line's first word, or for a raw <c>.inst</c> word the
+    /// disassembly's in its comment), for statistics.</summary>
+    public string Mnemonic => Lines.Count == 0 ? "" : MnemonicOf(Lines[^1]);
+
+    public static string MnemonicOf(string line)
+    {
+        int c = line.IndexOf("// ", StringComparison.Ordinal);
+        if (line.StartsWith(".inst", StringComparison.Ordinal))
+            return c < 0 ? ".inst" : line[(c + 3)..].Trim().Split(' ', 2)[0];
+        return line.Split(' ', 2)[0];
+    }
 
     public override string ToString() => string.Join("; ", Lines);
 }
@@ -90,8 +99,12 @@ public sealed class Sequence
         var sb = new StringBuilder();
         for (int k = 0; k < line.Length; k++)
         {
-            if (line[k] != '{') { sb.Append(line[k]); continue; }
             int end = line.IndexOf('}', k);
+            if (line[k] != '{' || k + 2 >= line.Length || line[k + 2] != ':' || line[k + 1] is not ('L' or 'P') || end < 0)
+            {
+                sb.Append(line[k]);
+                continue;
+            }
             string tok = line[(k + 1)..end];
             int n = int.Parse(tok[2..], CultureInfo.InvariantCulture);
             sb.Append(tok[0] == 'L' ? $".L{id}_{n}" : $".L{id}_{item}_p{n}");
