@@ -150,7 +150,7 @@ public sealed unsafe partial class Cpu
                     default: Unsafe.WriteUnaligned(p, value); break;
                 }
                 CodeWritten(pa, size);
-                MemoryHook?.Invoke(new MemoryAccess(S.PC, va, pa, size, true, value));
+                MemoryHook?.Invoke(new MemoryAccess(S.PC, va, pa, size, true, Truncate(value, size * 8)));
                 return true;
             }
         }
@@ -219,7 +219,7 @@ public sealed unsafe partial class Cpu
             Unsafe.WriteUnaligned(ref data[0], storeLo);
             Unsafe.WriteUnaligned(ref data[8], storeHi);
             for (int i = 0; i < count; i++) WritePiece(in pieces[i], data.Slice(pieces[i].Offset, pieces[i].Length), size);
-            lo = storeLo;
+            lo = size < 8 ? Truncate(storeLo, size * 8) : storeLo;
             hi = storeHi;
         }
         else
