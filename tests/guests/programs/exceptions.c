@@ -1,8 +1,8 @@
 /*
  * Exceptions taken and returned from: SVC (the handler changes a register and returns past it), UNDEFINED
  * (UDF, a system register EL0 may not read), BRK, a branch to unmapped memory (instruction abort), a branch
- * to a misaligned address (PC alignment fault), a misaligned exclusive load (alignment fault), and an SVC
- * from EL0 (a lower-EL exception). Each handler prints the syndrome it saw; ELR is printed relative to known
+ * to a misaligned address (PC alignment fault), a misaligned exclusive load (alignment fault), a load and a
+ * store to unmapped memory (external data aborts), and an SVC from EL0 (a lower-EL exception). Each handler prints the syndrome it saw; ELR is printed relative to known
  * labels so the output does not depend on the code layout.
  *
  * The SP alignment check and the alignment fault of ordinary accesses with the MMU off are in alignment.c:
@@ -15,6 +15,9 @@ void do_svc(void);
 void do_udf(void);
 void do_brk(void);
 uint64_t do_misaligned_ldr(uint64_t addr);
+uint64_t do_load(uint64_t addr);
+void do_store(uint64_t addr, uint64_t value);
+extern char load_site[], store_site[];
 void do_branch(uint64_t target);
 
 static volatile int expect;          /* which vector the next exception must arrive at */
@@ -74,6 +77,13 @@ int on_exception(int vector, struct exc_frame *f)
         f->elr = f->x[30];
         return 1;
     case 0x25: /* data abort, same EL */
+        if (f->elr == (uint64_t)(uintptr_t)load_site || f->elr == (uint64_t)(uintptr_t)store_site) {
+            printf("data abort at %s: EC=%x ISS=%x FAR=%lx\n", f->elr == (uint64_t)(uintptr_t)load_site ? "load" : "store",
+                   ec, (unsigned)(f->esr & 0x1ffffff), f->far);
+            f->x[0] = 0xbad;
+            f->elr += 4;
+            return 1;
+        }
         report("data abort", f, "ldr_site", ldr_site);
         printf("  DFSC=%x WnR=%x FAR=%lx\n", (unsigned)(f->esr & 0x3f), (unsigned)(f->esr >> 6) & 1, f->far);
         f->x[0] = 0xdead;
@@ -107,11 +117,14 @@ int main(void)
     printf("misaligned ldxr gave %lx\n", v);
     v = do_misaligned_ldr((uint64_t)(uintptr_t)&words[1]);
     printf("aligned ldxr gave %lx\n", v);
+    printf("unmapped load gave %lx\n", do_load(0x100000040UL));
+    do_store(0x100000ff8UL, 5);
+    printf("after unmapped store, taken=%d\n", taken);
 
     expect = 8;   /* lower EL, AArch64, synchronous */
     extern uint64_t run_at_el0(void (*fn)(void), uint64_t stack);
     static uint64_t el0_stack[64] __attribute__((aligned(16)));
     run_at_el0((void (*)(void))el0_code, (uint64_t)(uintptr_t)&el0_stack[64]);
     printf("back at EL1, CurrentEL=%lx taken=%d\n", READ_SYSREG(CurrentEL) >> 2, taken);
-    return taken == 8 ? 0 : 1;
+    return taken == 10 ? 0 : 1;
 }

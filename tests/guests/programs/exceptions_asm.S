@@ -31,6 +31,17 @@ ldr_site:
     clrex
     ret
 
+/* do_load(addr) / do_store(addr, value): one access each, for the external aborts on unmapped memory. */
+    .globl do_load, do_store, load_site, store_site
+do_load:
+load_site:
+    ldr     x0, [x0]
+    ret
+do_store:
+store_site:
+    str     x1, [x0]
+    ret
+
 /*
  * run_at_el0(fn, stack): ERET to fn at EL0 (EL0t, interrupts masked) with SP_EL0 = stack. The EL0 code ends
  * with an SVC; the handler returns to EL1 at x19 (set here to the continuation) with the EL1 SP_EL0 restored
