@@ -31,6 +31,8 @@ public sealed class Disagreement
     public required Ending FastArmEnding { get; init; }
     public required Ending UnicornEnding { get; init; }
     public required List<string> Differences { get; init; }
+    /// <summary>RAM words (8-byte aligned addresses) that differ: FastArm's and Unicorn's values.</summary>
+    public List<(ulong Addr, ulong FastArm, ulong Unicorn)> MemoryDiffs { get; init; } = [];
     /// <summary>Filled in by the reporter: one line per word.</summary>
     public string[]? Disassembly { get; set; }
     /// <summary>Filled in when QEMU 7.2 was asked: which side it agrees with.</summary>
@@ -138,6 +140,9 @@ public sealed unsafe class DifferentialFuzzer : IDisposable
         _blockRows = A64Table.All.Where(row => Usable(row) && !FuzzExclusions.ExcludesWholeRow(row, inBlock: true)).ToArray();
     }
 
+    /// <summary>The RAM both engines start every case from (before the code is written).</summary>
+    public byte[] PristineRam => _pristine;
+
     public int SingleRowCount => _singleRows.Length;
     public int BlockRowCount => _blockRows.Length;
 
@@ -216,6 +221,7 @@ public sealed unsafe class DifferentialFuzzer : IDisposable
         var uc = RunUnicorn(before, code, n, out var ucEnd);
 
         var diffs = new List<string>();
+        var memDiffs = new List<(ulong, ulong, ulong)>();
         bool restoreAll = _fastWrote || faEnd.Faulted || ucEnd.Faulted;
         if (faEnd.Faulted != ucEnd.Faulted)
         {
@@ -246,6 +252,7 @@ public sealed unsafe class DifferentialFuzzer : IDisposable
                     if (a == b) continue;
                     ulong p = BitConverter.ToUInt64(_pristine, off);
                     diffs.Add($"mem[0x{RamBase + (ulong)off:X}]: fastarm=0x{a:X16} unicorn=0x{b:X16} (before 0x{p:X16})");
+                    memDiffs.Add((RamBase + (ulong)off, a, b));
                     shown++;
                 }
             }
@@ -264,6 +271,7 @@ public sealed unsafe class DifferentialFuzzer : IDisposable
         {
             Seed = Seed, Case = index, CodeAddress = code, Words = words, Rows = rows.Select(x => x.Name).ToArray(),
             Before = before, FastArm = fa, Unicorn = uc, FastArmEnding = faEnd, UnicornEnding = ucEnd, Differences = diffs,
+            MemoryDiffs = memDiffs,
         };
     }
 

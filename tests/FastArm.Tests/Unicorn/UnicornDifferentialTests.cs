@@ -83,6 +83,31 @@ public unsafe class UnicornDifferentialTests
     }
 
     [Test]
+    public void QemuReferenceRunsACaseFromTheSameStateAndMemory()
+    {
+        RequireUnicorn();
+        if (QemuReference.UnavailableReason is { } why) Assert.Ignore(why);
+        using var fz = new DifferentialFuzzer(3);
+        ulong code = DifferentialFuzzer.CodeRegion + 0x200;
+        var before = new ArchState { Pc = code + 4, Sp = DifferentialFuzzer.ScratchBase + 0x100, Nzcv = 0x6000_0000 };
+        before.X[0] = 0x1234;
+        before.X[2] = DifferentialFuzzer.ScratchBase + 0x41;   // unaligned: QEMU must treat MMU-off memory as the fuzzer does
+        before.V[6] = 0x0123_4567_89AB_CDEF;
+        // add x1, x0, #5; ldr x3, [x2]; str x0, [x2, #8]
+        var q = QemuReference.Run([0x91001401, 0xF9400043, 0xF9000440], code, before, fz.PristineRam);
+        Assert.That(q.Esr, Is.Null, q.Describe());
+        Assert.That(q.After.X[1], Is.EqualTo(0x1239UL));
+        Assert.That(q.After.X[3], Is.EqualTo(BitConverter.ToUInt64(fz.PristineRam, 0x1_0041)));
+        Assert.That(BitConverter.ToUInt64(q.Ram, 0x1_0049), Is.EqualTo(0x1234UL));
+        Assert.That(q.After.Nzcv, Is.EqualTo(0x6000_0000u));
+        Assert.That(q.After.V[6], Is.EqualTo(0x0123_4567_89AB_CDEFUL));
+        Assert.That(q.After.Pc, Is.EqualTo(code + 16));
+        var udf = QemuReference.Run([0x00000000], code, before, fz.PristineRam);
+        Assert.That(udf.Esr >> 26, Is.EqualTo(0UL), udf.Describe());
+        Assert.That(udf.Elr, Is.EqualTo(code + 4));
+    }
+
+    [Test]
     public void SingleRandomInstructionsAgreeWithUnicorn() => Fuzz(SingleCases * Scale, 1, 1, "single");
 
     [Test]
@@ -120,11 +145,26 @@ public unsafe class UnicornDifferentialTests
         TestContext.Out.WriteLine(summary);
         TestContext.Out.WriteLine(CoverageNote(fz));
         if (found.Count == 0) return;
+        AskQemu(found, fz.PristineRam);
         string report = Report(found, kind);
         TestContext.Out.WriteLine(report);
         string? path = WriteReportFile(report, kind);
         Assert.Fail(summary + (path != null ? $" (full report: {path})" : "") + "\n" + Truncate(report, 20_000));
     }
+
+    /// <summary>
+    /// Runs the first example of each disagreeing row (at most <see cref="QemuRows"/> rows) on QEMU 7.2, the
+    /// reference, to tell FastArm bugs from Unicorn bugs. FASTARM_UNICORN_QEMU=0 turns this off.
+    /// </summary>
+    private static void AskQemu(List<Disagreement> found, byte[] ram)
+    {
+        if (Environment.GetEnvironmentVariable("FASTARM_UNICORN_QEMU") == "0" || QemuReference.UnavailableReason != null) return;
+        foreach (var g in found.GroupBy(d => d.Row).OrderByDescending(g => g.Count()).Take(QemuRows))
+            foreach (var d in g.Take(QemuExamplesPerRow))
+                d.QemuVerdict = QemuReference.Verdict(d, ram);
+    }
+
+    private const int QemuRows = 40, QemuExamplesPerRow = 2;
 
     /// <summary>Rows that mostly faulted in both (so their results were rarely compared): a hint to widen the
     /// state generator.</summary>
