@@ -147,9 +147,9 @@ public unsafe class UnicornDifferentialTests
         if (found.Count == 0) return;
         AskQemu(found, fz.PristineRam);
         string report = Report(found, kind);
-        TestContext.Out.WriteLine(report);
         string? path = WriteReportFile(report, kind);
-        Assert.Fail(summary + (path != null ? $" (full report: {path})" : "") + "\n" + Truncate(report, 20_000));
+        TestContext.Out.WriteLine(report);
+        Assert.Fail(summary + (path != null ? $"\nfull report: {path}" : "") + "\n" + Truncate(Summary(found), 20_000));
     }
 
     /// <summary>
@@ -173,6 +173,20 @@ public unsafe class UnicornDifferentialTests
         var weak = fz.Stats.Where(kv => kv.Value.Cases >= 20 && kv.Value.BothFaulted * 10 > kv.Value.Cases * 9)
             .Select(kv => $"{kv.Key} ({kv.Value.BothFaulted}/{kv.Value.Cases})").ToList();
         return weak.Count == 0 ? "no row faulted in more than 90% of its cases" : "rows faulting in >90% of cases: " + string.Join(", ", weak);
+    }
+
+    /// <summary>One line per row: count, QEMU's verdict, the first example's word and first difference.</summary>
+    public static string Summary(List<Disagreement> found)
+    {
+        var dis = Disassembler.Disassemble(found.Select(d => d.Word));
+        var sb = new StringBuilder();
+        foreach (var g in found.GroupBy(d => d.Row).OrderByDescending(g => g.Count()))
+        {
+            var d = g.First();
+            string verdict = g.Select(x => x.QemuVerdict).FirstOrDefault(v => v != null) is { } v ? v.Split(';')[0] : "qemu not asked";
+            sb.AppendLine($"{g.Key}: {g.Count()} ({verdict}); e.g. {d.Word:X8} {dis[d.Word]}: {d.Differences[0]}");
+        }
+        return sb.ToString();
     }
 
     public static string Report(List<Disagreement> found, string kind)
