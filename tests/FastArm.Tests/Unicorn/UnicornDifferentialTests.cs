@@ -113,6 +113,24 @@ public unsafe class UnicornDifferentialTests
     [Test]
     public void ShortRandomBlocksAgreeWithUnicorn() => Fuzz(BlockCases * Scale, 2, 8, "block");
 
+    /// <summary>
+    /// Reruns one reported case: FASTARM_UNICORN_CASE=N (the "case" of a report line; blocks have numbers from
+    /// 2^40), with FASTARM_UNICORN_SEED as reported. Same build, same table: the case is drawn the same way.
+    /// </summary>
+    [Test, Explicit("reproduces one case named by FASTARM_UNICORN_CASE")]
+    public void ReproduceOneCase()
+    {
+        RequireUnicorn();
+        if (!long.TryParse(Environment.GetEnvironmentVariable("FASTARM_UNICORN_CASE"), out long index)) Assert.Ignore("set FASTARM_UNICORN_CASE");
+        using var fz = new DifferentialFuzzer(Seed);
+        bool block = index >= 1L << 40;
+        var d = fz.RunCase(index, block ? 2 : 1, block ? 8 : 1);
+        if (d == null) { Assert.Pass("no disagreement"); return; }
+        AskQemu([d], fz.PristineRam);
+        TestContext.Out.WriteLine(Report([d], "reproduced"));
+        Assert.Fail(Summary([d]));
+    }
+
     [Test]
     public void EveryExclusionNamesARowOfTheTable()
     {
