@@ -12,6 +12,11 @@ public sealed class ArchState
     /// <summary>N Z C V in bits 31..28.</summary>
     public uint Nzcv;
     public uint Fpcr, Fpsr;
+    /// <summary>FastArm's local exclusive monitor after a run (not compared: Unicorn's cannot be read). State
+    /// exclusions use it to spot CONSTRAINED UNPREDICTABLE store-exclusives inside blocks.</summary>
+    public bool ExclusiveArmed;
+    public ulong ExclusiveAddress;
+    public int ExclusiveSize;
 
     public ArchState Clone()
     {

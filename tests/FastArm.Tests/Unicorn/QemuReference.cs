@@ -94,6 +94,8 @@ public static class QemuReference
         ulong esr = Q(36), elr = Q(37), far = Q(38);
         // Marker 0: reached the branch after the code (so PC there); else the vector entry + 1, PC at the fault.
         s.Pc = marker == 0 ? end : elr;
+        // QEMU's exception entry rewrites PSTATE whole (NZCV cleared); the flags at the fault are in SPSR_EL1.
+        if (marker != 0) s.Nzcv = (uint)Q(39) & 0xF000_0000u;
         return new QemuResult
         {
             After = s, Esr = marker == 0 ? null : esr, Elr = elr, Far = far, Ram = d.AsSpan(OutSize, ramLength).ToArray(),
@@ -143,6 +145,7 @@ public static class QemuReference
         L("mrs x1, esr_el1"); L("str x1, [x0, #288]");
         L("mrs x1, elr_el1"); L("str x1, [x0, #296]");
         L("mrs x1, far_el1"); L("str x1, [x0, #304]");
+        L("mrs x1, spsr_el1"); L("str x1, [x0, #312]");
         for (int i = 0; i < 32; i += 2) L($"stp q{i}, q{i + 1}, [x0, #{320 + 16 * i}]");
         // Semihosting (Arm's semihosting spec, A64: HLT #0xF000, op in W0, parameter block in X1).
         L("adr x1, open_block"); L("mov x0, #1"); L("hlt #0xf000");             // SYS_OPEN "out.bin", "wb"
@@ -197,8 +200,12 @@ public static class QemuReference
             return "QEMU could not run the case: " + ex.Message;
         }
         bool qFault = q.Esr != null;
-        var vsFa = Compare(q, qFault, d.FastArm, d.FastArmEnding);
-        var vsUc = Compare(q, qFault, d.Unicorn, d.UnicornEnding);
+        // FastArm must give QEMU's syndrome class, and for aborts the same fault status code; Unicorn only reports
+        // QEMU's coarse exception number.
+        var vsFa = Compare(q, qFault, d.FastArm, d.FastArmEnding, esr =>
+            esr >> 26 == d.FastArmEsr >> 26 && (!IsAbort(esr) || (esr & 0x3F) == (d.FastArmEsr & 0x3F)));
+        var vsUc = Compare(q, qFault, d.Unicorn, d.UnicornEnding, esr =>
+            DifferentialFuzzer.SameFaultClass((uint)(esr >> 26), d.UnicornInterrupt, d.UnicornError));
         if (!qFault)
         {
             foreach (var (addr, fa, uc) in d.MemoryDiffs)
@@ -221,16 +228,19 @@ public static class QemuReference
         return sb.ToString();
     }
 
-    private static List<string> Compare(QemuResult q, bool qFault, ArchState other, Ending otherEnding)
+    private static List<string> Compare(QemuResult q, bool qFault, ArchState other, Ending otherEnding, Func<ulong, bool> sameFault)
     {
         var diffs = new List<string>();
         if (qFault != otherEnding.Faulted) { diffs.Add($"fault: qemu {q.Describe()}, other {otherEnding.Description}"); return diffs; }
+        if (qFault && !sameFault(q.Esr!.Value)) diffs.Add($"fault class: qemu {q.Describe()}, other {otherEnding.Description}");
         // QEMU's PC after straight-line code is the end branch; after a taken branch it is wherever that went
         // (seen only through an exception there), so PC is compared only at faults, through ELR.
         if (qFault && q.Elr != otherEnding.FaultPc) diffs.Add($"fault PC: qemu 0x{q.Elr:X} other 0x{otherEnding.FaultPc:X}");
         diffs.AddRange(ArchState.Diff(q.After, other, withPc: false, an: "qemu", bn: "other"));
         return diffs;
     }
+
+    private static bool IsAbort(ulong esr) => (esr >> 26) is 0x20 or 0x21 or 0x24 or 0x25;
 
     public static string Hex(ulong v) => v.ToString("X", CultureInfo.InvariantCulture);
 }

@@ -1,3 +1,5 @@
+using FastArm.Jit.Decode;
+
 namespace FastArm.Tests.Unicorn;
 
 /// <summary>
@@ -79,6 +81,26 @@ public static class StateGenerator
         if (k < 92)
             return r.Pick(HalfEdges) | (ulong)r.Pick(HalfEdges) << 16 | (ulong)r.Pick(HalfEdges) << 32 | (ulong)r.Pick(HalfEdges) << 48;
         return k < 96 ? 0 : (ulong)r.Next(0, 256) * 0x0101_0101_0101_0101UL;
+    }
+
+    /// <summary>
+    /// Makes the state meaningful for one instruction: a memory access (a row with an Rt field and a base Rn) gets a
+    /// scratch address in Xn most of the time and a small index in Xm, so that loads and stores reach memory
+    /// instead of faulting. Applied to a block's words from last to first, so the first instruction's needs win.
+    /// </summary>
+    public static void FitToInstruction(ref FuzzRandom r, ArchState s, A64Row row, uint word, ulong scratchBase, ulong scratchSize)
+    {
+        bool hasRt = false, hasRn = false, hasRm = false;
+        foreach (var f in row.Fields)
+        {
+            hasRt |= f.Id == FieldId.Rt;
+            hasRn |= f.Id == FieldId.Rn;
+            hasRm |= f.Id == FieldId.Rm;
+        }
+        if (!hasRt || !hasRn) return;
+        uint rn = (word >> 5) & 31, rm = (word >> 16) & 31;
+        if (rn != 31 && r.Chance(85)) s.X[rn] = Pointer(ref r, scratchBase, scratchSize);
+        if (hasRm && rm != 31 && rm != rn && r.Chance(80)) s.X[rm] = (ulong)(long)r.Next(-8, 64);
     }
 
     public static ArchState Random(ref FuzzRandom r, ulong pc, ulong scratchBase, ulong scratchSize)
