@@ -56,9 +56,9 @@ public static partial class A64Table
         // Data-processing (1 source)
         Row("RBIT",       "sf 1 0 11010110 00000 000000 Rn:5 Rd:5", "Rbit"),
         Row("REV16",      "sf 1 0 11010110 00000 000001 Rn:5 Rd:5", "Rev16"),
-        Row("REV_32",     "0 1 0 11010110 00000 000010 Rn:5 Rd:5", "Rev"),
+        Row("REV_32",     "0 1 0 11010110 00000 000010 Rn:5 Rd:5", "RevW"),
         Row("REV32",      "1 1 0 11010110 00000 000010 Rn:5 Rd:5", "Rev32"),
-        Row("REV_64",     "1 1 0 11010110 00000 000011 Rn:5 Rd:5", "Rev"),
+        Row("REV_64",     "1 1 0 11010110 00000 000011 Rn:5 Rd:5", "RevX"),
         Row("CLZ",        "sf 1 0 11010110 00000 000100 Rn:5 Rd:5", "Clz"),
         Row("CLS",        "sf 1 0 11010110 00000 000101 Rn:5 Rd:5", "Cls"),
 

@@ -196,9 +196,13 @@ public static class DataProcessingRegister
     public static void Rev32<E, V>(ref E e, in Fields f) where E : struct, IA64Emitter<V> =>
         e.SetX((int)f.Rd, e.Call(IntegerOps.Rev32_64, e.X((int)f.Rn)));
 
-    /// <summary>REV: sf = 0 with opc = 10 reverses a word, sf = 1 with opc = 11 a doubleword.</summary>
-    public static void Rev<E, V>(ref E e, in Fields f) where E : struct, IA64Emitter<V> =>
-        e.SetX((int)f.Rd, f.sf == 1 ? e.Call(IntegerOps.Rev_64, e.X((int)f.Rn)) : e.Call(IntegerOps.Rev_32, e.X((int)f.Rn)));
+    /// <summary>REV (32-bit): sf = 0 with opc = 10 reverses the bytes of a word (the rows fix sf).</summary>
+    public static void RevW<E, V>(ref E e, in Fields f) where E : struct, IA64Emitter<V> =>
+        e.SetX((int)f.Rd, e.Call(IntegerOps.Rev_32, e.X((int)f.Rn)));
+
+    /// <summary>REV (64-bit): sf = 1 with opc = 11 reverses the bytes of a doubleword.</summary>
+    public static void RevX<E, V>(ref E e, in Fields f) where E : struct, IA64Emitter<V> =>
+        e.SetX((int)f.Rd, e.Call(IntegerOps.Rev_64, e.X((int)f.Rn)));
 
     public static void Clz<E, V>(ref E e, in Fields f) where E : struct, IA64Emitter<V> =>
         e.SetX((int)f.Rd, f.sf == 1 ? e.Call(IntegerOps.Clz64, e.X((int)f.Rn)) : e.Call(IntegerOps.Clz32, e.X((int)f.Rn)));
