@@ -39,6 +39,7 @@ public sealed class ArchState
             if (a.V[2 * i] != b.V[2 * i] || a.V[2 * i + 1] != b.V[2 * i + 1])
                 d.Add($"V{i}: {an}=0x{a.V[2 * i + 1]:X16}_{a.V[2 * i]:X16} {bn}=0x{b.V[2 * i + 1]:X16}_{b.V[2 * i]:X16}");
         if (a.Fpsr != b.Fpsr) d.Add($"FPSR: {an}=0x{a.Fpsr:X8} {bn}=0x{b.Fpsr:X8}");
+        if (a.Fpcr != b.Fpcr) d.Add($"FPCR: {an}=0x{a.Fpcr:X8} {bn}=0x{b.Fpcr:X8}");
         return d;
     }
 

@@ -150,6 +150,10 @@ public sealed unsafe class DifferentialFuzzer : IDisposable
     /// <summary>The RAM both engines start every case from (before the code is written).</summary>
     public byte[] PristineRam => _pristine;
 
+    /// <summary>Drawable rows no case ran as (each of their words decodes as a more specific row, or is excluded).</summary>
+    public IEnumerable<string> RowsNeverRun(bool inBlock) =>
+        (inBlock ? _blockRows : _singleRows).Select(r => r.Name).Where(n => !Stats.ContainsKey(n));
+
     public int SingleRowCount => _singleRows.Length;
     public int BlockRowCount => _blockRows.Length;
 
@@ -176,6 +180,7 @@ public sealed unsafe class DifferentialFuzzer : IDisposable
                 uint small = (uint)r.Next(-64, 1024);
                 word = (word & ~m) | ((small << f.Shift) & m);
             }
+            word = FuzzExclusions.Steer(row, word, ref r);
             var actual = _cpu.Decode(word);
             if (actual == null || FuzzExclusions.Find(actual, word, inBlock) != null) continue;
             return (word, actual);
@@ -200,7 +205,11 @@ public sealed unsafe class DifferentialFuzzer : IDisposable
         }
         ulong code = CodeRegion + 4 * (ulong)r.Next((int)((CodeRegionSize - 4 * 16) / 4));
         var before = StateGenerator.Random(ref r, code + 4, ScratchBase, ScratchSize);
-        for (int i = n - 1; i >= 0; i--) StateGenerator.FitToInstruction(ref r, before, rows[i], words[i], ScratchBase, ScratchSize);
+        for (int i = n - 1; i >= 0; i--)
+        {
+            StateGenerator.FitToInstruction(ref r, before, rows[i], words[i], ScratchBase, ScratchSize);
+            FuzzExclusions.FitState(rows[i], words[i], before, ref r);
+        }
         CasesRun++;
 
         var result = Compare(words, rows, code, before, index);

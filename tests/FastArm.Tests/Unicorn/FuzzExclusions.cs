@@ -46,12 +46,27 @@ public static class FuzzExclusions
     private static uint Rs(uint w) => (w >> 16) & 31;
     /// <summary>The access size in bytes of a load/store whose size field is bits 31:30.</summary>
     private static int Size(uint w) => 1 << (int)(w >> 30);
+    private static ulong XOrZero(ArchState s, uint r) => r == 31 ? 0 : s.X[r];
+    private static bool InRam(ulong a) => a >= DifferentialFuzzer.RamBase && a < DifferentialFuzzer.RamBase + DifferentialFuzzer.RamSize;
     /// <summary>Bytes a STXR (bit 21 clear) or STXP (bit 21 set) stores.</summary>
     private static int ExclusiveBytes(uint w) => (w & (1u << 21)) == 0 ? Size(w) : 2 * Size(w);
     private static ulong Base(uint w, ArchState s) => Rn(w) == 31 ? s.Sp : s.X[Rn(w)];
     private static bool Unaligned(uint w, ArchState s) => (Base(w, s) & (ulong)(Size(w) - 1)) != 0;
     /// <summary>Are the bits of <paramref name="x"/> above an access of <paramref name="bytes"/> all zero?</summary>
     private static bool ZeroExtended(ulong x, int bytes) => bytes >= 8 || x >> (8 * bytes) == 0;
+
+    /// <summary>A system register or SYS operation as bits 19:5 of its MRS/MSR/SYS word: o0 (op0 - 2, or 1 for
+    /// SYS's op0 = 1), op1, CRn, CRm, op2.</summary>
+    private static uint SysReg(uint op0, uint op1, uint crn, uint crm, uint op2) =>
+        ((op0 & 1) << 14) | (op1 << 11) | (crn << 7) | (crm << 3) | op2;
+
+    private static readonly uint DcZva = SysReg(1, 3, 7, 4, 1);
+    private static readonly uint Nzcv = SysReg(3, 3, 4, 2, 0), Daif = SysReg(3, 3, 4, 2, 1), Fpcr = SysReg(3, 3, 4, 4, 0),
+        Fpsr = SysReg(3, 3, 4, 4, 1), CurrentEl = SysReg(3, 0, 4, 2, 2), SpSel = SysReg(3, 0, 4, 2, 0);
+    private static readonly HashSet<uint> ComparableSysRegs = [Nzcv, Daif, Fpcr, Fpsr, CurrentEl, SpSel];
+    private static readonly HashSet<uint> WritableSysRegs = [Nzcv, Fpcr, Fpsr];
+    /// <summary>The hint number CRm:op2 of a HINT word.</summary>
+    private static uint Hint(uint w) => (w >> 5) & 0x7F;
 
     public static readonly Exclusion[] List =
     [
@@ -83,9 +98,65 @@ public static class FuzzExclusions
             "load-exclusive that armed the monitor may pass or fail (QEMU compares the low bytes; FastArm fails it)",
             WhenState: (w, s) => s.ExclusiveArmed && s.ExclusiveAddress == Base(w, s) && s.ExclusiveSize != ExclusiveBytes(w)),
 
+        // ---- System instructions: their effects are on state the fuzzer neither sets nor compares. ----
+        new("ERET", "exception return: the result is ELR_EL1/SPSR_EL1, which the fuzzer does not set or compare"),
+        new("MSR_imm", "system instruction: writes PSTATE fields (SPSel, DAIF, PAN, UAO...) the fuzzer does not compare"),
+        new("SYSL", "system instruction with result (implementation defined encodings only)"),
+        new("SYS", "system instruction: cache, TLB and address translation maintenance act on state the fuzzer does " +
+            "not compare (DC ZVA, which writes memory, is fuzzed)", When: w => (w >> 5 & 0x7FFF) != DcZva),
+        new("MRS", "system register read: only NZCV, DAIF, CurrentEL, SPSel, FPCR and FPSR are fuzzed; the others " +
+            "are implementation specific (ID registers, timers, counters) or state the fuzzer does not set",
+            When: w => !ComparableSysRegs.Contains(w >> 5 & 0x7FFF)),
+        new("MSR_reg", "system register write: only NZCV, FPCR and FPSR are fuzzed (the others act on state the fuzzer " +
+            "does not compare)", When: w => !WritableSysRegs.Contains(w >> 5 & 0x7FFF)),
+        new("HINT", "WFE/WFI: Unicorn stops (EXCP_HLT), FastArm waits for an interrupt", When: w => Hint(w) is 2 or 3),
+        new("HINT", "XPACLRI (FEAT_PAuth): Unicorn's max CPU strips the PAC field of X30, FastArm implements no " +
+            "PAuth and executes it as a NOP, as the Arm ARM requires without the feature", When: w => Hint(w) == 7),
+
+        new("SYS", "Unicorn bug: a DC ZVA that faults (here: outside the fuzzer's RAM) stops with PC past the " +
+            "instruction; QEMU 7.2 reports the fault at the DC ZVA, as FastArm does",
+            When: w => (w >> 5 & 0x7FFF) == DcZva,
+            WhenState: (w, s) => !InRam(XOrZero(s, Rt(w)) & ~63UL)),
+
+        // ---- Configuration differences: FastArm is an AArch64-only CPU, Unicorn's and QEMU's max have AArch32. ----
+        new("MSR_reg", "configuration: FPSR[31:28] (AArch32 comparison flags) and FPCR[21:16] (AArch32 Len/Stride) " +
+            "are RES0 without AArch32, as in FastArm; QEMU's max CPU implements AArch32 and keeps them. " +
+            "FuzzExclusions.FitState clears them in most cases",
+            When: w => (w >> 5 & 0x7FFF) == Fpsr || (w >> 5 & 0x7FFF) == Fpcr,
+            WhenState: (w, s) => (XOrZero(s, Rt(w)) & ((w >> 5 & 0x7FFF) == Fpsr ? 0xF000_0000UL : 0x3F_0000UL)) != 0),
+
         // ---- Control flow: compared one at a time (PC is compared), never inside a straight-line block. ----
-        new("B|BL", "changes control flow", Scope: ExclusionScope.Blocks),
+        new("B|BL|B_cond|CBZ|TBZ|BR|BLR|RET", "changes control flow", Scope: ExclusionScope.Blocks),
     ];
+
+    /// <summary>
+    /// Rows of which only a handful of encodings are fuzzed (MRS/MSR of the comparable registers, DC ZVA) would
+    /// almost never be drawn with random bits: most of the time, point their system register field at one of them.
+    /// </summary>
+    public static uint Steer(A64Row row, uint word, ref FuzzRandom r)
+    {
+        uint[]? keys = row.Name switch
+        {
+            "MRS" => [.. ComparableSysRegs],
+            "MSR_reg" => [.. WritableSysRegs],
+            "SYS" => [DcZva],
+            _ => null,
+        };
+        if (keys == null || !r.Chance(90)) return word;
+        return (word & ~(0x7FFFu << 5)) | (r.Pick(keys) << 5);
+    }
+
+    /// <summary>
+    /// Row-specific fitting of the input state, the counterpart of the state exclusions above: MSR FPSR/FPCR
+    /// mostly get values without the AArch32-only bits, so the rest of the register is still compared.
+    /// </summary>
+    public static void FitState(A64Row row, uint word, ArchState s, ref FuzzRandom r)
+    {
+        if (row.Name != "MSR_reg" || Rt(word) == 31 || !r.Chance(90)) return;
+        uint key = word >> 5 & 0x7FFF;
+        if (key == Fpsr) s.X[Rt(word)] &= ~0xF000_0000UL;
+        else if (key == Fpcr) s.X[Rt(word)] &= ~0x3F_0000UL;
+    }
 
     /// <summary>The first exclusion covering <paramref name="word"/> of <paramref name="row"/>, alone or inside a
     /// block, or null.</summary>

@@ -162,6 +162,8 @@ public unsafe class UnicornDifferentialTests
                       $"{found.Count} disagreements in {found.Select(d => d.Row).Distinct().Count()} rows";
         TestContext.Out.WriteLine(summary);
         TestContext.Out.WriteLine(CoverageNote(fz));
+        if (fz.RowsNeverRun(maxLen > 1).ToList() is { Count: > 0 } never)
+            TestContext.Out.WriteLine("drawable rows never run (shadowed or excluded): " + string.Join(", ", never));
         foreach (var (reason, count) in fz.KnownDifferences)
             TestContext.Out.WriteLine($"known, not reported ({count}): {reason}");
         if (found.Count == 0) return;
