@@ -148,10 +148,14 @@ public static class FuzzExclusions
 
     /// <summary>
     /// Row-specific fitting of the input state, the counterpart of the state exclusions above: MSR FPSR/FPCR
-    /// mostly get values without the AArch32-only bits, so the rest of the register is still compared.
+    /// mostly get values without the AArch32-only bits, so the rest of the register is still compared; DC ZVA
+    /// mostly gets an address in RAM.
     /// </summary>
     public static void FitState(A64Row row, uint word, ArchState s, ref FuzzRandom r)
     {
+        // DC ZVA's address is in Xt: mostly inside the scratch buffer.
+        if (row.Name == "SYS" && (word >> 5 & 0x7FFF) == DcZva && Rt(word) != 31 && r.Chance(85))
+            s.X[Rt(word)] = StateGenerator.Pointer(ref r, DifferentialFuzzer.ScratchBase, DifferentialFuzzer.ScratchSize);
         if (row.Name != "MSR_reg" || Rt(word) == 31 || !r.Chance(90)) return;
         uint key = word >> 5 & 0x7FFF;
         if (key == Fpsr) s.X[Rt(word)] &= ~0xF000_0000UL;
