@@ -482,6 +482,8 @@ public sealed unsafe partial class Cpu
         S.Sys.OSLSR_EL1 = 0b1010;          // OSLM = 0b10, OSLK = 1: the OS lock is locked at cold reset
         S.Sys.RVBAR = S.PC;
         S.Sys.EventRegister = 0;
+        // PSTATE.SP is 0 at EL0 (EL0t is the only EL0 mode), so a CPU started at EL0 saves M = EL0t.
+        if (S.EL == 0) S.SpSel = 0;
         // Started below EL3 on a CPU that has it (a harness, or a kernel loaded directly): EL3 has configured the
         // lower ELs as firmware would, in Non-secure state with HVC enabled (as QEMU does for a direct boot).
         if (Config.HasEl3 && S.EL < 3) S.Sys.SCR_EL3 |= SCR_NS | SCR_HCE;

@@ -605,6 +605,57 @@ public unsafe class SystemRegisterTests
     }
 }
 
+public unsafe class SystemRegisterDeviceTests
+{
+    /// <summary>A stand-in for the GIC CPU interface: owns ICC_SRE_EL1 and ICC_PMR_EL1, traps EL0 to EL1.</summary>
+    private sealed class FakeIcc : FastArm.Jit.Platform.ISystemRegisterDevice
+    {
+        public static readonly uint Sre = FastArm.Jit.Semantics.SysRegEncoding.Make(3, 0, 12, 12, 5);
+        public static readonly uint Pmr = FastArm.Jit.Semantics.SysRegEncoding.Make(3, 0, 4, 6, 0);
+        public ulong PmrValue = 0xF0;
+        public bool Owns(uint encoding) => encoding == Sre || encoding == Pmr;
+        public ulong Read(Cpu cpu, uint encoding)
+        {
+            if (cpu.S.EL == 0) { cpu.RaiseSysRegTrap(1); return 0; }
+            return encoding == Pmr ? PmrValue : 7;
+        }
+        public void Write(Cpu cpu, uint encoding, ulong value) { if (encoding == Pmr) PmrValue = value; }
+    }
+
+    [Test]
+    public void TheGicFieldOfIdAa64Pfr0FollowsTheRegisteredDevices()
+    {
+        using var h = SysTest.Harness(el: 1);
+        Assert.That(h.Cpu.TryReadSysReg("ID_AA64PFR0_EL1", out ulong before), Is.True);
+        h.Cpu.SystemRegisterDevices.Add(new FakeIcc());
+        Assert.That(h.Cpu.TryReadSysReg("ID_AA64PFR0_EL1", out ulong after), Is.True);
+        Assert.That((before >> 24) & 0xF, Is.EqualTo(0UL));
+        Assert.That((after >> 24) & 0xF, Is.EqualTo(1UL));
+    }
+
+    [Test]
+    public void DeviceRegistersAreAskedFirstAndCanTrapWithTheAccessSyndrome()
+    {
+        using var h = SysTest.Harness(el: 1);
+        var icc = new FakeIcc();
+        h.Cpu.SystemRegisterDevices.Add(icc);
+        h.Cpu.SetX(3, 0x80);
+        SysTest.AssertCompleted(h, h.Run("""
+            msr s3_0_c4_c6_0, x3
+            mrs x4, s3_0_c4_c6_0
+            """));
+        Assert.That(icc.PmrValue, Is.EqualTo(0x80UL));
+        Assert.That(h.X(4), Is.EqualTo(0x80UL));
+        Assert.That(h.Cpu.TryReadSysReg("S3_0_C12_C12_5", out ulong sre), Is.True);
+        Assert.That(sre, Is.EqualTo(7UL));
+
+        using var h0 = SysTest.Harness(el: 0);
+        h0.Cpu.SystemRegisterDevices.Add(new FakeIcc());
+        h0.Run("mrs x9, s3_0_c4_c6_0", maxInstructions: 2);
+        SysTest.AssertSync(h0, 1, 0x400, 0x18, SysTest.SysIss(3, 0, 4, 6, 0, 9, read: true), CpuHarness.CodeBase);
+    }
+}
+
 public unsafe class SystemRegisterVheTests
 {
     private const ulong Code = CpuHarness.CodeBase;
