@@ -77,7 +77,8 @@ public sealed unsafe class DifferentialFuzzer : IDisposable
     public const ulong VectorBase = 0x3000_0000;
     public const uint ClrexWord = 0xD503305F;
 
-    /// <summary>The features FastArm's CPU has while fuzzing: its default set (Unicorn's max CPU has all of them).</summary>
+    /// <summary>The features FastArm's CPU has while fuzzing: its default set plus the optional ones whose rows it
+    /// implements (FEAT_LOR, FEAT_SB); Unicorn's max CPU has all of them.</summary>
     public Feature Features { get; }
     public ulong Seed { get; }
 
@@ -108,7 +109,7 @@ public sealed unsafe class DifferentialFuzzer : IDisposable
     public DifferentialFuzzer(ulong seed, Feature? features = null)
     {
         Seed = seed;
-        Features = features ?? Feature.Default;
+        Features = features ?? Feature.Default | Feature.LOR | Feature.SB;
         _ram = _bus.MapRam(RamBase, RamSize);
         _cpu = new Cpu(_bus, new CpuConfig { Features = Features });
         _cpu.DeviceAlignmentWithMmuOff = false;

@@ -65,6 +65,30 @@ public static class FuzzExclusions
         Fpsr = SysReg(3, 3, 4, 4, 1), CurrentEl = SysReg(3, 0, 4, 2, 2), SpSel = SysReg(3, 0, 4, 2, 0);
     private static readonly HashSet<uint> ComparableSysRegs = [Nzcv, Daif, Fpcr, Fpsr, CurrentEl, SpSel];
     private static readonly HashSet<uint> WritableSysRegs = [Nzcv, Fpcr, Fpsr];
+    /// <summary>The scalar floating-point rows whose ftype field selects half precision with ftype = 11 (FCVT between
+    /// precisions is not among them: its half-precision forms are base FP).</summary>
+    private const string ScalarFpRows = "FCVT_fixed_toint|CVTF_fixed|FCVT_int|CVTF_int|FCVTA_int|FMOV_general|FP_dp1|FCMP|" +
+        "FMOV_imm|FCCMP|FP_dp2|FCSEL|FP_dp3";
+
+    /// <summary>The FEAT_FP16 encoding classes of the AdvSIMD groups (Arm ARM C4.1.96: "three same (FP16)",
+    /// "two-register miscellaneous (FP16)", and the half-precision forms of the others).</summary>
+    private static bool IsAdvSimdHalfPrecision(uint w)
+    {
+        uint opcode5 = (w >> 12) & 31;
+        if ((w & 0x9F60C400) == 0x0E400400 || (w & 0xDF60C400) == 0x5E400400) return true;   // three same FP16
+        if ((w & 0x9F7E0C00) == 0x0E780800 || (w & 0xDF7E0C00) == 0x5E780800) return true;   // two-reg misc FP16
+        if ((w & 0xBF7E0C00) == 0x0E300800 && opcode5 is 0b01100 or 0b01111) return true;    // FMAXNMV.. (H)
+        if ((w & 0xFF7E0C00) == 0x5E300800 && opcode5 is 0b01100 or 0b01101 or 0b01111) return true;   // FADDP.. (H)
+        // Shift by immediate, immh = 001x: the fixed-point conversions of halves.
+        bool shift = (w & 0x9F800400) == 0x0F000400 || (w & 0xDF800400) == 0x5F000400;
+        if (shift && (w >> 20 & 7) == 1 && (w >> 11 & 31) is 0b11100 or 0b11111) return true;
+        if ((w & 0x9FF80C00) == 0x0F000C00) return true;                                      // FMOV (vector, H)
+        // By element with size 00: FMLA, FMLS, FMUL, FMULX (H).
+        bool elem = (w & 0x9FC00400) == 0x0F000000 || (w & 0xDFC00400) == 0x5F000000;
+        uint op4 = (w >> 12) & 15;
+        return elem && op4 is 0b0001 or 0b0101 or 0b1001;
+    }
+
     /// <summary>The hint number CRm:op2 of a HINT word.</summary>
     private static uint Hint(uint w) => (w >> 5) & 0x7F;
 
@@ -117,6 +141,16 @@ public static class FuzzExclusions
             "instruction; QEMU 7.2 reports the fault at the DC ZVA, as FastArm does",
             When: w => (w >> 5 & 0x7FFF) == DcZva,
             WhenState: (w, s) => !InRam(XOrZero(s, Rt(w)) & ~63UL)),
+
+        // ---- Configuration differences: features Unicorn's max CPU has and FastArm does not implement. ----
+        new(ScalarFpRows, "configuration: half-precision (ftype 11) data processing needs FEAT_FP16, which FastArm does " +
+            "not implement (UNDEFINED); Unicorn's max CPU has it", When: w => (w >> 22 & 3) == 3),
+        new("*", "configuration: AdvSIMD half-precision encodings (three same/two-reg misc/across lanes/pairwise/" +
+            "by element FP16, FP16 fixed-point shifts, FMOV .4H/.8H) need FEAT_FP16, which FastArm does not implement",
+            When: IsAdvSimdHalfPrecision),
+
+        new("FMOV_general", "configuration: FJCVTZS needs FEAT_JSCVT, which FastArm does not implement (UNDEFINED); " +
+            "Unicorn's max CPU has it", When: w => (w & 0xFFFFFC00) == 0x1E7E0000),
 
         // ---- Configuration differences: FastArm is an AArch64-only CPU, Unicorn's and QEMU's max have AArch32. ----
         new("MSR_reg", "configuration: FPSR[31:28] (AArch32 comparison flags) and FPCR[21:16] (AArch32 Len/Stride) " +
