@@ -30,6 +30,9 @@ public enum Feature : ulong
     LVA = 1 << 19,
     RDM = 1 << 20,
     DotProd = 1 << 21,
+    /// <summary>FEAT_VHE: HCR_EL2.E2H, the EL2&amp;0 regime, *_EL12 encodings. Off by default until the timers and
+    /// the MMU handle E2H.</summary>
+    VHE = 1 << 22,
 
     /// <summary>What FastArm implements today and advertises by default.</summary>
     Default = FP | AdvSIMD | LSE | CRC32 | PAN | UAO | AES | PMULL | SHA1 | SHA256,

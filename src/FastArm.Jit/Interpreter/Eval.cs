@@ -158,6 +158,8 @@ public unsafe struct Eval : IA64Emitter<ulong>
     public readonly ulong Call(Func<ulong, ulong, ulong> helper, ulong a, ulong b) => helper(a, b);
     public readonly ulong Call(Func<ulong, ulong, ulong, ulong> helper, ulong a, ulong b, ulong c) => helper(a, b, c);
 
+    // ---- memory: thin wrappers over Cpu.Memory.cs; a fault ends the instruction and later writes are dropped ----
+
     public ulong Load(ulong address, int size, MemOp op = MemOp.None)
     {
         if (Faulted) return 0;
@@ -176,150 +178,89 @@ public unsafe struct Eval : IA64Emitter<ulong>
     {
         lo = hi = 0;
         if (Faulted) return;
-        if ((address & 15) != 0 && (op & MemOp.AlignedOnly) != 0)
-        {
-            // Alignment is that of the whole 16 bytes; the first access reports the fault.
-            _cpu.TryRead(address | 1, 2, MemOp.AlignedOnly, out _);
-            CheckException();
-            return;
-        }
-        lo = Load(address, 8, op & ~MemOp.AlignedOnly);
-        hi = Load(address + 8, 8, op & ~MemOp.AlignedOnly);
+        bool ok = (op & MemOp.Exclusive) != 0
+            ? _cpu.TryLoadExclusive(address, 16, op, out lo, out hi)
+            : _cpu.TryRead128(address, op, out lo, out hi);
+        if (ok) return;
+        lo = hi = 0;
+        CheckException();
     }
 
     public void Store128(ulong address, ulong lo, ulong hi, MemOp op = MemOp.None)
     {
         if (Faulted) return;
-        if ((address & 15) != 0 && (op & MemOp.AlignedOnly) != 0)
-        {
-            _cpu.TryWrite(address | 1, 2, 0, MemOp.AlignedOnly);
-            CheckException();
-            return;
-        }
-        // Check both halves translate before writing either, so that a fault leaves memory unchanged.
-        if (!_cpu.Translate(address + 8, AccessType.Write, false, out _, out _))
-        {
-            Store(address + 8, hi, 8, op & ~MemOp.AlignedOnly);
-            return;
-        }
-        Store(address, lo, 8, op & ~MemOp.AlignedOnly);
-        Store(address + 8, hi, 8, op & ~MemOp.AlignedOnly);
+        if (!_cpu.TryWrite128(address, lo, hi, op)) CheckException();
     }
 
+    /// <summary>LDXR family and LDXP of W registers (<paramref name="size"/> = <paramref name="monitorSize"/> = 8:
+    /// the pair is one doubleword); LDXP of X registers is <see cref="Load128"/> with MemOp.Exclusive.</summary>
     public ulong LoadExclusive(ulong address, int size, int monitorSize, MemOp op)
     {
         if (Faulted) return 0;
-        // The monitor covers the whole (pair) access, which must be aligned to its total size.
-        if ((address & (ulong)(monitorSize - 1)) != 0)
-        {
-            _cpu.TryRead(address | 1, 2, MemOp.AlignedOnly, out _);
-            CheckException();
-            return 0;
-        }
-        ulong v = Load(address, size, op | MemOp.Exclusive);
-        if (!Faulted) _cpu.ArmExclusive(address, (ulong)monitorSize);
-        return v;
+        if (_cpu.TryLoadExclusive(address, Math.Max(size, monitorSize), op, out ulong v, out _)) return v;
+        CheckException();
+        return 0;
     }
 
     public ulong StoreExclusive(ulong address, ulong value, int size, MemOp op)
     {
         if (Faulted) return 1;
-        if ((address & (ulong)(size - 1)) != 0)
-        {
-            _cpu.TryWrite(address | 1, 2, 0, MemOp.AlignedOnly);
-            CheckException();
-            return 1;
-        }
-        if (!_cpu.ExclusiveMatches(address, (ulong)size)) { _cpu.ClearExclusive(); return 1; }
-        _cpu.ClearExclusive();
-        Store(address, value, size, op | MemOp.Exclusive);
-        return Faulted ? 1UL : 0;
+        if (_cpu.TryStoreExclusive(address, size, value, 0, op, out ulong status)) return status;
+        CheckException();
+        return 1;
     }
 
     public ulong StoreExclusivePair(ulong address, ulong lo, ulong hi, int size, MemOp op)
     {
         if (Faulted) return 1;
-        int total = size * 2;
-        if ((address & (ulong)(total - 1)) != 0)
-        {
-            _cpu.TryWrite(address | 1, 2, 0, MemOp.AlignedOnly);
-            CheckException();
-            return 1;
-        }
-        if (!_cpu.ExclusiveMatches(address, (ulong)total)) { _cpu.ClearExclusive(); return 1; }
-        _cpu.ClearExclusive();
-        if (size == 8) Store128(address, lo, hi, op | MemOp.Exclusive);
-        else Store(address, (lo & 0xFFFF_FFFF) | (hi << 32), 8, op | MemOp.Exclusive);
-        return Faulted ? 1UL : 0;
+        bool ok = size == 8
+            ? _cpu.TryStoreExclusive(address, 16, lo, hi, op, out ulong status)
+            : _cpu.TryStoreExclusive(address, 8, (lo & 0xFFFF_FFFF) | (hi << 32), 0, op, out status);
+        if (ok) return status;
+        CheckException();
+        return 1;
     }
 
-    public readonly void ClearExclusive() => _cpu.ClearExclusive();
+    public readonly void ClearExclusive() { if (!Faulted) _cpu.ClearExclusive(); }
 
     public ulong AtomicRmw(AtomicOp kind, ulong address, ulong operand, int size, MemOp op)
     {
-        ulong old = Load(address, size, op | MemOp.AlignedOnly | MemOp.Exclusive);
         if (Faulted) return 0;
-        int bits = size * 8;
-        ulong result = kind switch
-        {
-            AtomicOp.Add => old + operand,
-            AtomicOp.Clr => old & ~operand,
-            AtomicOp.Eor => old ^ operand,
-            AtomicOp.Set => old | operand,
-            AtomicOp.SMax => (long)SignExtend(old, bits) >= (long)SignExtend(operand, bits) ? old : operand,
-            AtomicOp.SMin => (long)SignExtend(old, bits) <= (long)SignExtend(operand, bits) ? old : operand,
-            AtomicOp.UMax => ZeroExtend(old, bits) >= ZeroExtend(operand, bits) ? old : operand,
-            AtomicOp.UMin => ZeroExtend(old, bits) <= ZeroExtend(operand, bits) ? old : operand,
-            _ => operand,
-        };
-        Store(address, result, size, op | MemOp.AlignedOnly | MemOp.Exclusive);
-        return Faulted ? 0 : ZeroExtend(old, bits);
+        if (_cpu.TryAtomicRmw(address, size, kind, operand, op, out ulong old)) return old;
+        CheckException();
+        return 0;
     }
 
     public ulong CompareAndSwap(ulong address, ulong expected, ulong desired, int size, MemOp op)
     {
-        ulong old = Load(address, size, op | MemOp.AlignedOnly | MemOp.Exclusive);
         if (Faulted) return 0;
-        // CAS always performs a write-permission check (Arm ARM: the access is a read-modify-write), but only
-        // writes memory when the comparison succeeds.
-        if (old == ZeroExtend(expected, size * 8))
-            Store(address, desired, size, op | MemOp.AlignedOnly | MemOp.Exclusive);
-        else if (!_cpu.Translate(address, AccessType.Write, false, out _, out var fault))
-        {
-            _cpu.TryWrite(address, size, old, op | MemOp.AlignedOnly);
-            CheckException();
-        }
-        return Faulted ? 0 : old;
+        if (_cpu.TryCompareAndSwap(address, size, expected, 0, desired, 0, op, out ulong old, out _)) return old;
+        CheckException();
+        return 0;
     }
 
     public void CompareAndSwapPair(ulong address, ulong expected0, ulong expected1, ulong desired0, ulong desired1, int size, MemOp op, out ulong old0, out ulong old1)
     {
         old0 = old1 = 0;
         if (Faulted) return;
-        int total = size * 2;
-        if ((address & (ulong)(total - 1)) != 0)
+        if (size == 8)
         {
-            _cpu.TryRead(address | 1, 2, MemOp.AlignedOnly, out _);
-            CheckException();
-            return;
+            if (_cpu.TryCompareAndSwap(address, 16, expected0, expected1, desired0, desired1, op, out old0, out old1)) return;
         }
-        ulong a0 = Load(address, size, op | MemOp.Exclusive);
-        ulong a1 = Load(address + (ulong)size, size, op | MemOp.Exclusive);
-        if (Faulted) return;
-        ulong mask = ZeroExtend(ulong.MaxValue, size * 8);
-        if (a0 == (expected0 & mask) && a1 == (expected1 & mask))
+        else
         {
-            if (size == 8) Store128(address, desired0, desired1, op | MemOp.Exclusive);
-            else Store(address, (desired0 & mask) | (desired1 << 32), 8, op | MemOp.Exclusive);
+            // Two words are one doubleword, first register at the lower address (little-endian).
+            ulong expected = (expected0 & 0xFFFF_FFFF) | (expected1 << 32);
+            ulong desired = (desired0 & 0xFFFF_FFFF) | (desired1 << 32);
+            if (_cpu.TryCompareAndSwap(address, 8, expected, 0, desired, 0, op, out ulong old, out _))
+            {
+                old0 = old & 0xFFFF_FFFF;
+                old1 = old >> 32;
+                return;
+            }
         }
-        else if (!_cpu.Translate(address, AccessType.Write, false, out _, out _))
-        {
-            _cpu.TryWrite(address, size, a0, op);
-            CheckException();
-        }
-        if (Faulted) return;
-        old0 = a0;
-        old1 = a1;
+        old0 = old1 = 0;
+        CheckException();
     }
 
     public void Branch(ulong target, BranchKind kind = BranchKind.Jump)
@@ -339,7 +280,7 @@ public unsafe struct Eval : IA64Emitter<ulong>
     public void BranchIndirect(ulong target, BranchKind kind)
     {
         if (Faulted) return;
-        _s->PC = target;
+        _s->PC = _cpu.BranchAddr(target, _s->EL);   // BranchTo: the tag of a TBI address is dropped
         Ended = true;
     }
 

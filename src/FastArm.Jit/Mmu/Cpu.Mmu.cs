@@ -1,20 +1,99 @@
+using FastArm.SoftMmu.Mmu;
+using FastArm.SoftMmu.Tlb;
+using Feature = FastArm.Jit.Decode.Feature;
+
 namespace FastArm.Jit;
 
+/// <summary>The CPU's side of stage 1 translation: which regime applies, its registers, the TLB and its invalidation.</summary>
 public sealed unsafe partial class Cpu
 {
-    private bool _walkerMissingReported;
+    private readonly Tlb[] _tlbs = [new(), new(), new(), new()];   // indexed by Regime
 
-    // The VMSAv8-64 walker is the boot issue's work (docs/STATUS.md). Until then an enabled MMU faults every
-    // access at level 0 rather than pretending to translate.
+    public MmuFeatures MmuFeatures => new(Config.PABits,
+        (Features & Feature.LPA2) != 0, (Features & Feature.LVA) != 0, Config.PABits > 48);
+
+    /// <summary>The regime that <paramref name="regimeEl"/> (1, 2 or 3; see RegimeEl) names, E2H deciding EL2's.</summary>
+    internal Regime RegimeOf(int regimeEl) => regimeEl switch
+    {
+        1 => Regime.EL10,
+        2 => Config.HasEl2 && (S.Sys.HCR_EL2 & HCR_E2H) != 0 ? Regime.EL20 : Regime.EL2,
+        _ => Regime.EL3,
+    };
+
+    /// <summary>The registers that control <paramref name="regime"/>'s stage 1 translation.</summary>
+    public RegimeRegisters RegimeRegisters(Regime regime)
+    {
+        int i = regime switch { Regime.EL10 => 1, Regime.EL3 => 3, _ => 2 };
+        ulong ttbr1 = regime == Regime.EL20 ? S.Sys.TTBR1_EL2 : S.TTBR1[i];
+        return new RegimeRegisters(regime, S.SCTLR[i], S.TCR[i], S.TTBR0[i], ttbr1, S.MAIR[i]);
+    }
+
+    /// <summary>The ASID that non-global translations of <paramref name="regs"/> are tagged with now.</summary>
+    private static ushort CurrentAsid(in RegimeRegisters regs)
+    {
+        if (!regs.TwoRanges) return 0;
+        ulong ttbr = ((regs.Tcr >> 22) & 1) != 0 ? regs.Ttbr1 : regs.Ttbr0;
+        ushort asid = (ushort)(ttbr >> 48);
+        return ((regs.Tcr >> 36) & 1) != 0 ? asid : (ushort)(asid & 0xFF);
+    }
+
     private partial bool TranslateWithMmu(ulong va, AccessType type, bool unprivileged, int regime, out ulong pa, out TranslationFault fault)
     {
-        if (!_walkerMissingReported)
+        Regime r = RegimeOf(regime);
+        var regs = RegimeRegisters(r);
+        bool privileged = S.EL != 0 && !unprivileged;
+        bool pan = (S.PStateOther & State.CpuState.PStatePAN) != 0;
+        var req = new AccessRequest(va, type switch { AccessType.Write => Access.Write, AccessType.Fetch => Access.Fetch, _ => Access.Read },
+            privileged, pan);
+        ushort asid = CurrentAsid(regs);
+        var tlb = _tlbs[(int)r];
+
+        if (tlb.TryLookup(va, asid, out var e))
         {
-            _walkerMissingReported = true;
-            Trace?.Invoke("SCTLR.M=1 but the stage 1 table walker is not implemented yet: accesses fault");
+            if (Walker.Permitted(e.Permissions, req))
+            {
+                pa = e.PaPage | (va & 0xFFF);
+                fault = default;
+                return true;
+            }
+            pa = 0;
+            fault = new TranslationFault(new WalkFault(FaultKind.Permission, e.Level).Status);
+            return false;
         }
+
+        if (Walker.TryWalk(Bus, regs, MmuFeatures, req, out var result, out var walkFault))
+        {
+            tlb.Fill(va, result);
+            pa = result.Pa;
+            fault = default;
+            return true;
+        }
+        // A permission fault still found a valid translation: cache it, the permissions decide each access.
+        if (walkFault.Kind == FaultKind.Permission) tlb.Fill(va, result);
         pa = 0;
-        fault = new TranslationFault(Exceptions.FaultStatus.TranslationL0);
+        fault = new TranslationFault(walkFault.Status);
         return false;
+    }
+
+    // ---- invalidation (TLBI and the register writes that change translation) ----
+
+    /// <summary>Drops every cached translation of every regime.</summary>
+    public void TlbFlushAll()
+    {
+        foreach (var t in _tlbs) t.FlushAll();
+    }
+
+    public void TlbFlush(Regime regime) => _tlbs[(int)regime].FlushAll();
+
+    /// <summary>TLBI by VA in <paramref name="regime"/>; <paramref name="asid"/> null = all ASIDs (VAA forms).</summary>
+    public void TlbFlushVa(Regime regime, ulong va, ushort? asid) => _tlbs[(int)regime].FlushVa(va, asid);
+
+    public void TlbFlushAsid(Regime regime, ushort asid) => _tlbs[(int)regime].FlushAsid(asid);
+
+    public (ulong Hits, ulong Misses, ulong Flushes) TlbStatistics()
+    {
+        ulong h = 0, m = 0, f = 0;
+        foreach (var t in _tlbs) { h += t.Hits; m += t.Misses; f += t.Flushes; }
+        return (h, m, f);
     }
 }

@@ -16,6 +16,9 @@ public enum MemOp
     NonTemporal = 16,
     /// <summary>Part of an exclusive or atomic access (for memory hooks and the monitor).</summary>
     Exclusive = 32,
+    /// <summary>A store that only checks: raises the fault the store would raise, writes nothing. Lets an
+    /// instruction of several stores (STP) fault before any of them has changed memory.</summary>
+    Probe = 64,
 }
 
 public enum AtomicOp { Add, Clr, Eor, Set, SMax, SMin, UMax, UMin, Swp }
@@ -123,8 +126,9 @@ public interface IA64Emitter<V>
     /// <summary>Loads <paramref name="size"/> bytes (1, 2, 4, 8), zero-extended, as the current EL would.</summary>
     V Load(V address, int size, MemOp op = MemOp.None);
     void Store(V address, V value, int size, MemOp op = MemOp.None);
-    /// <summary>Loads 16 bytes (two 64-bit halves, low address first) as one single-copy-atomic access where the
-    /// architecture needs it (LDXP/LDAXP, LDP of Q registers use two Loads instead).</summary>
+    /// <summary>Loads 16 bytes (two 64-bit halves, low address first) as one access (LDR Q: alignment is checked
+    /// for 16 bytes). With <see cref="MemOp.Exclusive"/> it is LDXP/LDAXP of X registers: single-copy atomic,
+    /// 16-byte aligned, and it arms the exclusive monitor.</summary>
     void Load128(V address, out V lo, out V hi, MemOp op = MemOp.None);
     void Store128(V address, V lo, V hi, MemOp op = MemOp.None);
 
