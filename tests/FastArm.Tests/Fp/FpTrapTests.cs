@@ -76,6 +76,19 @@ public unsafe class FpTrapTests
     }
 
     [Test]
+    public void LoadsAndStoresOfSimdAndFpRegistersAreTrappedBeforeTheirBaseIsUsed()
+    {
+        using var h = Machine(1);
+        h.Cpu.S.Sys.CPACR_EL1 = 0;
+        h.Cpu.SetX(0, CpuHarness.DataBase);
+        StepOne(h, "ldr q0, [x0], #16");
+        Assert.That(h.Cpu.S.ESR[1], Is.EqualTo(FpTrapEsr));
+        Assert.That(h.Cpu.GetX(0), Is.EqualTo(CpuHarness.DataBase));
+        StepOne(h, "stp d0, d1, [x0]");
+        Assert.That(h.Cpu.S.ESR[1], Is.EqualTo(FpTrapEsr));
+    }
+
+    [Test]
     public void CptrEl2TfpTrapsEl1ToEl2()
     {
         using var h = Machine(1, el2: true);
