@@ -135,13 +135,13 @@ public sealed unsafe partial class Cpu
     /// With <see cref="MemOp.Probe"/> it only checks that the write would not fault.</summary>
     public bool TryWrite(ulong va, int size, ulong value, MemOp op)
     {
-        if ((op & MemOp.Probe) == 0
-            && ((va & (ulong)(size - 1)) == 0 || !AlignmentRequired(op)) && (va & 0xFFF) + (ulong)size <= 0x1000
+        if (((va & (ulong)(size - 1)) == 0 || !AlignmentRequired(op)) && (va & 0xFFF) + (ulong)size <= 0x1000
             && Translate(va, AccessType.Write, IsUnprivileged(op), out ulong pa, out _))
         {
             byte* p = Bus.RamPointer(pa, (ulong)size, true);
             if (p != null)
             {
+                if ((op & MemOp.Probe) != 0) return true;
                 switch (size)
                 {
                     case 1: *p = (byte)value; break;
