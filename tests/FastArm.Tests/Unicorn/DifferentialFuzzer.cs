@@ -165,7 +165,7 @@ public sealed unsafe class DifferentialFuzzer : IDisposable
     }
 
     /// <summary>A random word of a random row; the row it decodes as (which may be a more specific alias).</summary>
-    private (uint Word, A64Row Row)? Draw(ref FuzzRandom r, bool inBlock)
+    private (uint Word, A64Row Row)? Draw(ref FuzzRandom r, bool inBlock, uint[]? registerPool = null)
     {
         var rows = inBlock ? _blockRows : _singleRows;
         for (int attempt = 0; attempt < 64; attempt++)
@@ -180,6 +180,16 @@ public sealed unsafe class DifferentialFuzzer : IDisposable
                 uint m = (uint)((1UL << f.Width) - 1) << f.Shift;
                 uint small = (uint)r.Next(-64, 1024);
                 word = (word & ~m) | ((small << f.Shift) & m);
+            }
+            // In a block, registers from a small pool, so that instructions consume each other's results.
+            if (registerPool != null)
+            {
+                foreach (var f in row.Fields)
+                {
+                    if (f.Width != 5 || f.Id is not (FieldId.Rd or FieldId.Rn or FieldId.Rm or FieldId.Ra or FieldId.Rt
+                        or FieldId.Rt2 or FieldId.Rs) || !r.Chance(80)) continue;
+                    word = (word & ~(31u << f.Shift)) | (r.Pick(registerPool) << f.Shift);
+                }
             }
             word = FuzzExclusions.Steer(row, word, ref r);
             var actual = _cpu.Decode(word);
@@ -198,9 +208,11 @@ public sealed unsafe class DifferentialFuzzer : IDisposable
         bool inBlock = n > 1;
         var words = new uint[n];
         var rows = new A64Row[n];
+        // Half of the blocks draw their registers from four (one of which may be 31, SP or ZR).
+        uint[]? pool = inBlock && r.Chance(50) ? [(uint)r.Next(32), (uint)r.Next(31), (uint)r.Next(31), (uint)r.Next(31)] : null;
         for (int i = 0; i < n; i++)
         {
-            var d = Draw(ref r, inBlock);
+            var d = Draw(ref r, inBlock, pool);
             if (d == null) { CasesSkipped++; return null; }
             (words[i], rows[i]) = d.Value;
         }
