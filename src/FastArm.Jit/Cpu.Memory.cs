@@ -135,13 +135,13 @@ public sealed unsafe partial class Cpu
     /// With <see cref="MemOp.Probe"/> it only checks that the write would not fault.</summary>
     public bool TryWrite(ulong va, int size, ulong value, MemOp op)
     {
-        if ((op & MemOp.Probe) == 0
-            && ((va & (ulong)(size - 1)) == 0 || !AlignmentRequired(op)) && (va & 0xFFF) + (ulong)size <= 0x1000
+        if (((va & (ulong)(size - 1)) == 0 || !AlignmentRequired(op)) && (va & 0xFFF) + (ulong)size <= 0x1000
             && Translate(va, AccessType.Write, IsUnprivileged(op), out ulong pa, out _))
         {
             byte* p = Bus.RamPointer(pa, (ulong)size, true);
             if (p != null)
             {
+                if ((op & MemOp.Probe) != 0) return true;
                 switch (size)
                 {
                     case 1: *p = (byte)value; break;
@@ -150,7 +150,7 @@ public sealed unsafe partial class Cpu
                     default: Unsafe.WriteUnaligned(p, value); break;
                 }
                 CodeWritten(pa, size);
-                MemoryHook?.Invoke(new MemoryAccess(S.PC, va, pa, size, true, value));
+                MemoryHook?.Invoke(new MemoryAccess(S.PC, va, pa, size, true, Truncate(value, size * 8)));
                 return true;
             }
         }
@@ -219,7 +219,7 @@ public sealed unsafe partial class Cpu
             Unsafe.WriteUnaligned(ref data[0], storeLo);
             Unsafe.WriteUnaligned(ref data[8], storeHi);
             for (int i = 0; i < count; i++) WritePiece(in pieces[i], data.Slice(pieces[i].Offset, pieces[i].Length), size);
-            lo = storeLo;
+            lo = size < 8 ? Truncate(storeLo, size * 8) : storeLo;
             hi = storeHi;
         }
         else

@@ -280,7 +280,7 @@ public unsafe struct Eval : IA64Emitter<ulong>
     public void BranchIndirect(ulong target, BranchKind kind)
     {
         if (Faulted) return;
-        _s->PC = target;
+        _s->PC = _cpu.BranchAddr(target, _s->EL);   // BranchTo: the tag of a TBI address is dropped
         Ended = true;
     }
 

@@ -18,8 +18,9 @@ public sealed unsafe class GuestRam : IDisposable
         if (size == 0 || (size & 0xFFF) != 0) throw new ArgumentException("RAM size must be a non-zero multiple of 4 KiB", nameof(size));
         PhysBase = physBase;
         Size = size;
-        Base = (byte*)NativeMemory.AlignedAlloc((nuint)size, 4096);
-        NativeMemory.Clear(Base, (nuint)size);
+        // calloc: large blocks come from fresh anonymous mappings, already zero and committed only when touched, so
+        // a 1 GiB guest costs host memory only for the pages it uses.
+        Base = (byte*)NativeMemory.AllocZeroed((nuint)size);
     }
 
     public bool Contains(ulong pa, ulong length = 1) => pa >= PhysBase && pa - PhysBase < Size && Size - (pa - PhysBase) >= length;
@@ -32,9 +33,9 @@ public sealed unsafe class GuestRam : IDisposable
 
     public void Dispose()
     {
-        if (Base != null) { NativeMemory.AlignedFree(Base); Base = null; }
+        if (Base != null) { NativeMemory.Free(Base); Base = null; }
         GC.SuppressFinalize(this);
     }
 
-    ~GuestRam() { if (Base != null) NativeMemory.AlignedFree(Base); }
+    ~GuestRam() { if (Base != null) NativeMemory.Free(Base); }
 }

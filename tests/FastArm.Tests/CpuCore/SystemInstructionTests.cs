@@ -354,9 +354,10 @@ public unsafe class SystemInstructionTests
     }
 
     [Test]
-    public void DcZvaToDeviceMemoryWithTheMmuOffTakesAnAlignmentFault()
+    public void DcZvaToDeviceMemoryWithTheMmuOffTakesAnAlignmentFaultInStrictMode()
     {
         using var h = SysTest.Harness(el: 1);
+        h.Cpu.DeviceAlignmentWithMmuOff = true;
         h.Cpu.SetX(3, Data + 0x48);
         h.Run("dc zva, x3", maxInstructions: 2);
         SysTest.AssertSync(h, 1, 0x200, 0x25, (1u << 6) | 0x21, Code);

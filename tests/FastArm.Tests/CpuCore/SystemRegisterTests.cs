@@ -115,11 +115,29 @@ public unsafe class SystemRegisterTests
     }
 
     [Test]
-    public void El2RegistersAreUndefinedAtEl3WithoutEl2()
+    public void El2RegistersAreRes0FromEl3WithoutEl2()
     {
         using var h = SysTest.Harness(el: 3, el3: true);
-        h.Run("mrs x0, hcr_el2", maxInstructions: 3);
-        SysTest.AssertSync(h, 3, 0x200, 0x00, 0, Code);
+        h.Cpu.SetX(0, 0x1234);
+        h.Cpu.SetX(2, 0x5555);
+        SysTest.AssertCompleted(h, h.Run("""
+            msr hcr_el2, x2
+            mrs x0, hcr_el2
+            msr vbar_el2, x2
+            mrs x1, vbar_el2
+            """));
+        Assert.That(h.X(0), Is.EqualTo(0UL));
+        Assert.That(h.X(1), Is.EqualTo(0UL));
+        Assert.That(h.Cpu.TryReadSysReg("HCR_EL2", out _), Is.False, "not implemented");
+    }
+
+    [Test]
+    public void SpEl1IsReachableFromEl3WithoutEl2()
+    {
+        using var h = SysTest.Harness(el: 3, el3: true);
+        h.Cpu.S.SpEl[1] = 0x880;
+        SysTest.AssertCompleted(h, h.Run("mrs x0, sp_el1"));
+        Assert.That(h.X(0), Is.EqualTo(0x880UL));
     }
 
     [Test]
@@ -395,7 +413,7 @@ public unsafe class SystemRegisterTests
             msr sctlr_el1, x1
             mrs x2, sctlr_el1
             """));
-        Assert.That(h.X(0), Is.EqualTo(0x3050_0800UL), "LSMAOE nTLSMD EIS TSCXT EOS are RES1");
+        Assert.That(h.X(0), Is.EqualTo(0x3050_0980UL), "LSMAOE nTLSMD EIS TSCXT EOS, and SED ITD without AArch32, are RES1");
         Assert.That(h.X(2) & (1UL << 25), Is.EqualTo(0UL), "EE is RES0 without mixed endian");
         Assert.That(h.X(2) & (1UL << 31), Is.EqualTo(0UL), "EnIA is RES0 without PAuth");
         Assert.That(h.X(2) & (1UL << 26), Is.Not.EqualTo(0UL), "UCI is implemented");

@@ -1,0 +1,35 @@
+using System.IO.Compression;
+using FastArm.Host.Images;
+using FastArm.Tests.Support;
+using NUnit.Framework;
+
+namespace FastArm.Tests.DevicesCore;
+
+public class InitramfsTests
+{
+    [Test]
+    public void CpioListsEveryEntryWithItsTypeWhenReadByCpio()
+    {
+        if (CrossTools.Which("cpio") == null) Assert.Ignore("cpio is not installed");
+        byte[] gz = Initramfs.Build([1, 2, 3, 4, 5], "#!/bin/sh\necho hi\n", new Dictionary<string, byte[]> { ["etc/fastarm/run.sh"] = "true\n"u8.ToArray() });
+        using var input = new GZipStream(new MemoryStream(gz), CompressionMode.Decompress);
+        var raw = new MemoryStream();
+        input.CopyTo(raw);
+        string path = Path.Combine(CrossTools.BuildDir, "initramfs-test.cpio");
+        File.WriteAllBytes(path, raw.ToArray());
+        string listing = CrossTools.Run("sh", $"-c \"cpio -itv < {path}\"");
+        Assert.That(listing, Does.Match(@"crw-------\s.*5,\s*1\s.*dev/console"));
+        Assert.That(listing, Does.Match(@"-rwxr-xr-x\s.*\s5\s.*bin/busybox"));
+        Assert.That(listing, Does.Match(@"lrwxrwxrwx\s.*bin/sh -> busybox"));
+        Assert.That(listing, Does.Match(@"-rwxr-xr-x\s.*\sinit"));
+        Assert.That(listing, Does.Match(@"drwxr-xr-x\s.*etc/fastarm"));
+    }
+
+    [Test]
+    public void DuplicatePathsAreRejected()
+    {
+        var c = new CpioWriter();
+        c.AddDirectory("bin");
+        Assert.Throws<ArgumentException>(() => c.AddFile("/bin", [1]));
+    }
+}
