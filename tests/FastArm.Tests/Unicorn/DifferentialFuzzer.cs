@@ -60,9 +60,11 @@ public sealed class RowStats
 /// executable in Unicorn: QEMU 5.0 translates ahead of the instruction count (to the end of a translation block,
 /// and the block at a branch target), and aborts the whole process on some unallocated encodings
 /// (g_assert_not_reached in its decoder), so it must never translate random bytes. UDF ends a translation block;
-/// a fetch from a non-executable page is an error Unicorn reports without translating. Both run at EL1 with the MMU off. FastArm's Device-memory alignment check is off
-/// because Unicorn (QEMU 5.0) treats MMU-off data accesses as Normal memory; SCTLR_EL1.SA is 0 in FastArm and
-/// QEMU never checks SP alignment, so they agree there too.
+/// a fetch from a non-executable page is an error Unicorn reports without translating.
+///
+/// Both run at EL1 with the MMU off. FastArm's Device-memory alignment check stays off, because neither QEMU 5.0
+/// nor QEMU 7.2 faults an unaligned access with the MMU off; SCTLR_EL1.SA is 0 in FastArm and QEMU never checks SP
+/// alignment, so they agree there too.
 ///
 /// An exception stops either side at once (FastArm's exception hook, Unicorn's interrupt hook), so a case that
 /// faults is compared by exception class and by the state at the fault, not by what a handler would do.
