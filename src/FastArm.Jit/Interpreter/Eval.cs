@@ -350,4 +350,15 @@ public unsafe struct Eval : IA64Emitter<ulong>
         _cpu.RaiseUndefined();
         CheckException();
     }
+
+    public void CheckFpAccess()
+    {
+        if (Faulted) return;
+        if (!_cpu.CheckFPAdvSIMDEnabled()) CheckException();
+    }
+
+    public readonly void CallState(StateHelper helper, int a, int b, int c, int d)
+    {
+        if (!Faulted) helper(ref *_s, a, b, c, d);
+    }
 }
