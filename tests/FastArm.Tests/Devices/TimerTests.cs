@@ -281,6 +281,7 @@ public class TimerTests
     }
 
     [Test]
+    [Retry(3)]   // wall-clock behaviour: a heavily loaded host can starve one attempt
     public void IdleWithTheHostClockSleepsUntilTheTimerFires()
     {
         using var h = new CpuHarness();
