@@ -152,7 +152,10 @@ public sealed class GenericTimer : ISystemRegisterDevice
             var left = Counter.ToHostTime(until - now);
             if (left < wait) wait = left;
         }
-        if (wait > TimeSpan.Zero) _wake.Wait(wait);
+        // Waits take whole milliseconds (a shorter timeout rounds to 0 and returns at once), so the last
+        // sub-millisecond before a deadline would otherwise spin; oversleeping it by under 1 ms is harmless.
+        if (wait < TimeSpan.FromMilliseconds(1)) wait = TimeSpan.FromMilliseconds(1);
+        _wake.Wait(wait);
         Poll();
     }
 

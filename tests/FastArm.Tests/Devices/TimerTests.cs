@@ -281,7 +281,6 @@ public class TimerTests
     }
 
     [Test]
-    [Retry(3)]   // wall-clock behaviour: a heavily loaded host can starve one attempt
     public void IdleWithTheHostClockSleepsUntilTheTimerFires()
     {
         using var h = new CpuHarness();
