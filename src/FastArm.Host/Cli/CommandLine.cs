@@ -33,7 +33,8 @@ public static class CommandLine
 
     private static readonly Command[] Commands =
     [
-        new("run", "run a bare-metal program (ELF or raw) on the virt board", RunCommand.Run),
+        new("run", "run a program (Linux Image, ELF or raw) on the virt board", RunCommand.Run),
+        new("images", "fetch the default guest images (Debian 12 kernel, busybox initramfs)", ImagesCommand.Run),
     ];
 
     public static string Usage => $"""
