@@ -31,9 +31,13 @@ public sealed class TerminalInput : IDisposable
     public bool InputPending => !_input.IsEmpty;
     public bool TryRead(out byte value) => _input.TryDequeue(out value);
 
-    public TerminalInput()
+    public TerminalInput() : this(attach: true) { }
+
+    /// <param name="attach">False: only the escape handling, fed through <see cref="Take"/> (tests).</param>
+    internal TerminalInput(bool attach)
     {
-        _stdin = Console.OpenStandardInput();
+        _stdin = attach ? Console.OpenStandardInput() : Stream.Null;
+        if (!attach) return;
         EnterRawMode();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Dispose();
         var t = new Thread(ReadLoop) { IsBackground = true, Name = "console-input" };

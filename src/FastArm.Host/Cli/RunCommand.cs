@@ -237,8 +237,11 @@ public static class RunCommand
                 using var tracer = o.Trace ? new Tracer(m, ctx.Error) : null;
                 tracer?.Attach();
                 if (o.TraceExceptions && !o.Trace)
+                {
+                    var clock = System.Diagnostics.Stopwatch.StartNew();
                     m.ExceptionHook = e => ctx.Error.WriteLine(
-                        $"fastarm: exception: {e.Kind} EL{e.FromEl} -> EL{e.TargetEl}, ESR 0x{e.Esr:x} (EC 0x{e.Esr >> 26:x2}), FAR 0x{e.Far:x}, return 0x{e.ReturnAddress:x}");
+                        $"fastarm: [{clock.Elapsed.TotalSeconds,9:F3}s {m.InstructionsExecuted,12}] exception: {e.Kind} EL{e.FromEl} -> EL{e.TargetEl}, ESR 0x{e.Esr:x} (EC 0x{e.Esr >> 26:x2}), FAR 0x{e.Far:x}, return 0x{e.ReturnAddress:x}");
+                }
 
                 ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; m.Stop(); };
                 if (ctx.HandleCtrlC) System.Console.CancelKeyPress += onCancel;
