@@ -27,15 +27,14 @@ public sealed unsafe partial class Cpu
     /// </summary>
     public bool DeviceAlignmentWithMmuOff { get; set; }
 
-    /// <summary>The EL whose translation regime applies at <paramref name="el"/> (E2H/TGE make EL0 use EL2's).</summary>
-    internal int RegimeEl(int el)
+    /// <summary>The EL whose translation regime applies at <paramref name="el"/> (EL0 in host, E2H = TGE = 1, uses EL2's).</summary>
+    internal int RegimeEl(int el) => el switch
     {
-        if (el == 3) return 3;
-        if (el == 2) return 2;
-        const ulong E2H = 1UL << 34, TGE = 1UL << 27;
-        if (Config.HasEl2 && (S.Sys.HCR_EL2 & (E2H | TGE)) == (E2H | TGE)) return 2;
-        return 1;
-    }
+        3 => 3,
+        2 => 2,
+        1 => 1,
+        _ => El0InHost ? 2 : 1,
+    };
 
     internal bool MmuEnabled(int regimeEl) => (S.SCTLR[regimeEl] & 1) != 0;
 
@@ -72,10 +71,9 @@ public sealed unsafe partial class Cpu
     /// </summary>
     private int AddrTop(ulong va, bool isFetch, int regime)
     {
-        const ulong E2H = 1UL << 34;
         ulong tcr = S.TCR[regime];
         bool tbi;
-        if (regime == 1 || (regime == 2 && Config.HasEl2 && (S.Sys.HCR_EL2 & E2H) != 0))
+        if (regime == 1 || (regime == 2 && E2h))
             tbi = ((va >> 55) & 1) != 0 ? (tcr & (1UL << 38)) != 0 : (tcr & (1UL << 37)) != 0;
         else
             tbi = (tcr & (1UL << 20)) != 0;
@@ -152,7 +150,7 @@ public sealed unsafe partial class Cpu
                     default: Unsafe.WriteUnaligned(p, value); break;
                 }
                 CodeWritten(pa, size);
-                MemoryHook?.Invoke(new MemoryAccess(S.PC, va, pa, size, true, value));
+                MemoryHook?.Invoke(new MemoryAccess(S.PC, va, pa, size, true, Truncate(value, size * 8)));
                 return true;
             }
         }
@@ -221,7 +219,7 @@ public sealed unsafe partial class Cpu
             Unsafe.WriteUnaligned(ref data[0], storeLo);
             Unsafe.WriteUnaligned(ref data[8], storeHi);
             for (int i = 0; i < count; i++) WritePiece(in pieces[i], data.Slice(pieces[i].Offset, pieces[i].Length), size);
-            lo = storeLo;
+            lo = size < 8 ? Truncate(storeLo, size * 8) : storeLo;
             hi = storeHi;
         }
         else

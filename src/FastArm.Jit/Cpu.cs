@@ -120,4 +120,7 @@ public sealed unsafe partial class Cpu : IDisposable
 
     /// <summary>What WFI does while no interrupt is pending: the board sets it to sleep until its next timer event.</summary>
     public Action<Cpu>? Idle { get; set; }
+
+    /// <summary>True while a WFI waits (so <see cref="Idle"/> is a WFI wait; otherwise it is a WFE's one idle period).</summary>
+    public bool IsWaitingForInterrupt => _waitingForInterrupt;
 }

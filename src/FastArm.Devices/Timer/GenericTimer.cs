@@ -14,8 +14,9 @@ namespace FastArm.Devices.Timer;
 /// <para>
 /// Time: the output of a timer changes either on a register write (handled at once) or when the count
 /// reaches a compare value. The board calls <see cref="Poll()"/> from its run loop (every few thousand
-/// instructions, or compares <see cref="NextDeadline"/> itself); that is one counter read and one compare
-/// while nothing is due. Set <c>cpu.Idle = timer.Idle</c> so that WFI sleeps until the next deadline.
+/// instructions, or compares <see cref="NextDeadline"/> itself); that is one counter read and a few compares
+/// while nothing is due. <see cref="Attach"/> sets <c>cpu.Idle</c> so that WFI sleeps until the next deadline.
+/// The event streams of CNTKCTL_EL1/CNTHCTL_EL2 set the PE's Event Register and bound WFE waits.
 /// </para>
 /// </summary>
 public sealed class GenericTimer : ISystemRegisterDevice
@@ -33,10 +34,16 @@ public sealed class GenericTimer : ISystemRegisterDevice
     private readonly bool[] _out = new bool[TimerCount];
     private readonly Action<int, bool> _irq;
     private readonly ManualResetEventSlim _wake = new(false);
+    /// <summary>Physical count of the next timer firing or event-stream event (what <see cref="Poll()"/> waits for).</summary>
     private ulong _nextDeadline = ulong.MaxValue;
+    /// <summary>Physical count of the next timer firing alone (what a WFI waits for).</summary>
+    private ulong _timerDeadline = ulong.MaxValue;
+    /// <summary>Physical count of the next event of the event streams (CNTKCTL_EL1/CNTHCTL_EL2.EVNTEN).</summary>
+    private ulong _nextEvent = ulong.MaxValue;
     private ulong _cntfrq;
-    /// <summary>CNTVOFF_EL2 as the last <see cref="Update"/> saw it (the CPU's table owns the register).</summary>
-    private ulong _voff;
+    // The CPU-table registers the last Update used: CNTVOFF_EL2 and the event-stream fields of the controls.
+    private ulong _voff, _kctlEvents, _hctlEvents;
+    private const ulong EventFields = 0xFC;   // EVNTEN [2], EVNTDIR [3], EVNTI [7:4]
 
     public Cpu Cpu { get; }
     public SystemCounter Counter { get; }
@@ -57,7 +64,7 @@ public sealed class GenericTimer : ISystemRegisterDevice
     public GenericTimer(Cpu cpu, SystemCounter counter, IInterruptController gic)
         : this(cpu, counter, (intid, level) => gic.SetPrivateLevel(cpu.Config.CpuIndex, intid, level)) { }
 
-    /// <summary>Registers the timer's system registers with its CPU and makes WFI sleep on it.</summary>
+    /// <summary>Registers the timer's system registers with its CPU and makes WFI/WFE sleep on it.</summary>
     public void Attach()
     {
         if (!Cpu.SystemRegisterDevices.Contains(this)) Cpu.SystemRegisterDevices.Add(this);
@@ -72,16 +79,23 @@ public sealed class GenericTimer : ISystemRegisterDevice
         for (int i = 0; i < TimerCount; i++)
             if (_out[i]) { _out[i] = false; _irq(Intids[i], false); }
         _cntfrq = Counter.Frequency;
-        _nextDeadline = ulong.MaxValue;
+        _nextDeadline = _timerDeadline = _nextEvent = ulong.MaxValue;
+        _voff = _kctlEvents = _hctlEvents = 0;
     }
 
-    /// <summary>The physical count at which some output next rises; <see cref="ulong.MaxValue"/> when none will.</summary>
+    /// <summary>
+    /// The physical count at which <see cref="Poll()"/> next has work: a timer output rises or an event-stream
+    /// event is due; <see cref="ulong.MaxValue"/> when neither will happen.
+    /// </summary>
     public ulong NextDeadline => _nextDeadline;
 
-    /// <summary>Brings the outputs up to date if a deadline has passed: one counter read and one compare otherwise.</summary>
+    /// <summary>
+    /// Brings the outputs up to date if a deadline has passed (or CNTVOFF_EL2 / the event-stream controls were
+    /// written through the CPU): a few loads and compares, and one counter read only when something is armed.
+    /// </summary>
     public void Poll()
     {
-        if (Cpu.S.Sys.CNTVOFF_EL2 != _voff) { Update(Counter.Now); return; }
+        if (ControlsChanged()) { Update(Counter.Now); return; }
         if (_nextDeadline == ulong.MaxValue) return;
         ulong now = Counter.Now;
         if (now >= _nextDeadline) Update(now);
@@ -90,40 +104,53 @@ public sealed class GenericTimer : ISystemRegisterDevice
     /// <summary>As <see cref="Poll()"/> with a count the caller already read (one read for several PEs).</summary>
     public void Poll(ulong now)
     {
-        if (now >= _nextDeadline || Cpu.S.Sys.CNTVOFF_EL2 != _voff) Update(now);
+        if (now >= _nextDeadline || ControlsChanged()) Update(now);
     }
 
-    /// <summary>A write of CNTVOFF_EL2 moves the virtual timer's deadline: recompute before using it.</summary>
-    private void CheckOffset()
+    private bool ControlsChanged()
     {
-        if (Cpu.S.Sys.CNTVOFF_EL2 != _voff) Update(Counter.Now);
+        ref var sys = ref Cpu.S.Sys;
+        return sys.CNTVOFF_EL2 != _voff || (sys.CNTKCTL_EL1 & EventFields) != _kctlEvents || (sys.CNTHCTL_EL2 & EventFields) != _hctlEvents;
+    }
+
+    /// <summary>Register reads of the timers must see a CNTVOFF_EL2 written through the CPU.</summary>
+    private void CheckControls()
+    {
+        if (ControlsChanged()) Update(Counter.Now);
     }
 
     /// <summary>Ends a WFI sleep early (the interrupt controller calls it when an output to this PE rises).</summary>
     public void Wake() => _wake.Set();
 
     /// <summary>
-    /// What WFI does while nothing is pending (<see cref="Cpu.Idle"/>): with a host clock, sleep until the
-    /// next deadline (at most <see cref="IdleBound"/>) or until <see cref="Wake"/>; with a skipping clock, jump
-    /// the count to the deadline. Returns so the run loop can look at the interrupt lines again.
+    /// <see cref="Cpu.Idle"/>: what WFI does while nothing is pending, and what WFE does once. A WFI waits for the
+    /// next timer deadline; a WFE also for the next event-stream event (the events Linux counts on to end its
+    /// WFE polling loops). With a host clock it sleeps (at most <see cref="IdleBound"/>, or until
+    /// <see cref="Wake"/>); with a skipping clock it jumps the count forward. Returns so the run loop can look at
+    /// the interrupt lines again.
     /// </summary>
     public void Idle(Cpu cpu)
     {
         _wake.Reset();
         ulong now = Counter.Now;
-        if (now >= _nextDeadline || Cpu.S.Sys.CNTVOFF_EL2 != _voff) { Update(now); return; }
-        if (cpu.IrqLine || cpu.FiqLine) return;
-        if (Counter.SkipIdleTime && _nextDeadline != ulong.MaxValue)
+        if (now >= _nextDeadline || ControlsChanged())
         {
-            Counter.AdvanceTo(_nextDeadline);
+            Update(now);
+            if (now >= _timerDeadline || !cpu.IsWaitingForInterrupt) return;
+        }
+        if (cpu.IrqLine || cpu.FiqLine) return;
+        ulong until = cpu.IsWaitingForInterrupt ? _timerDeadline : _nextDeadline;
+        if (Counter.SkipIdleTime && until != ulong.MaxValue)
+        {
+            Counter.AdvanceTo(until);
             Update(Counter.Now);
             return;
         }
         TimeSpan wait = IdleBound;
-        if (!Counter.SkipIdleTime && _nextDeadline != ulong.MaxValue)
+        if (!Counter.SkipIdleTime && until != ulong.MaxValue)
         {
-            var until = Counter.ToHostTime(_nextDeadline - now);
-            if (until < wait) wait = until;
+            var left = Counter.ToHostTime(until - now);
+            if (left < wait) wait = left;
         }
         if (wait > TimeSpan.Zero) _wake.Wait(wait);
         Poll();
@@ -136,10 +163,13 @@ public sealed class GenericTimer : ISystemRegisterDevice
 
     private bool ConditionMet(int t, ulong now) => now - Offset(t) >= _cval[t];
 
-    /// <summary>Recomputes every output and the next deadline at count <paramref name="now"/>.</summary>
+    /// <summary>Recomputes every output, the event stream and the next deadline at count <paramref name="now"/>.</summary>
     private void Update(ulong now)
     {
-        _voff = Cpu.S.Sys.CNTVOFF_EL2;
+        ref var sys = ref Cpu.S.Sys;
+        _voff = sys.CNTVOFF_EL2;
+        _kctlEvents = sys.CNTKCTL_EL1 & EventFields;
+        _hctlEvents = sys.CNTHCTL_EL2 & EventFields;
         ulong next = ulong.MaxValue;
         for (int t = 0; t < TimerCount; t++)
         {
@@ -163,7 +193,40 @@ public sealed class GenericTimer : ISystemRegisterDevice
                 _irq(Intids[t], level);
             }
         }
-        _nextDeadline = next;
+        _timerDeadline = next;
+
+        // The event streams (Arm ARM D11.2.3): an event each time the selected counter bit makes the selected
+        // transition sets the Event Register; one that passed since the last update is delivered now.
+        if (now >= _nextEvent) Cpu.SignalEvent();
+        _nextEvent = NextStreamEvent(now);
+        _nextDeadline = Math.Min(next, _nextEvent);
+    }
+
+    /// <summary>
+    /// The physical count of the next event after <paramref name="now"/>: CNTKCTL_EL1's stream counts the
+    /// virtual count, CNTHCTL_EL2's the physical count; EVNTI selects the bit, EVNTDIR 0 a 0-to-1 transition.
+    /// </summary>
+    private ulong NextStreamEvent(ulong now)
+    {
+        ulong best = ulong.MaxValue;
+        if ((_kctlEvents & 4) != 0)
+        {
+            ulong off = Cpu.Config.HasEl2 ? _voff : 0;
+            best = NextTransition(now - off, _kctlEvents) + off;
+        }
+        if (Cpu.Config.HasEl2 && (_hctlEvents & 4) != 0)
+            best = Math.Min(best, NextTransition(now, _hctlEvents));
+        return best;
+    }
+
+    private static ulong NextTransition(ulong count, ulong ctl)
+    {
+        int n = (int)(ctl >> 4) & 0xF;
+        ulong period = 2UL << n;
+        ulong phase = (ctl & 8) == 0 ? 1UL << n : 0;   // bit n becomes 1 at phase 2^n, becomes 0 at 0 (mod period)
+        ulong at = (count & ~(period - 1)) + phase;
+        if (at <= count) at += period;
+        return at;
     }
 
     private ulong ReadCtl(int t) =>
@@ -369,7 +432,7 @@ public sealed class GenericTimer : ISystemRegisterDevice
                 return Counter.Now - (noOffset ? 0 : cpu.S.Sys.CNTVOFF_EL2);
             }
         }
-        CheckOffset();
+        CheckControls();
         return Field(r) switch { 0 => ReadTval(t), 1 => ReadCtl(t), _ => _cval[t] };
     }
 

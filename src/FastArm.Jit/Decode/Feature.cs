@@ -35,5 +35,5 @@ public enum Feature : ulong
     VHE = 1 << 22,
 
     /// <summary>What FastArm implements today and advertises by default.</summary>
-    Default = FP | AdvSIMD | LSE | CRC32 | PAN | UAO,
+    Default = FP | AdvSIMD | LSE | CRC32 | PAN | UAO | AES | PMULL | SHA1 | SHA256,
 }

@@ -298,7 +298,7 @@ public sealed unsafe partial class Cpu
         return twoRanges && upper ? va | 0xFF00_0000_0000_0000UL : va & 0x00FF_FFFF_FFFF_FFFFUL;
     }
 
-    /// <summary>Takes a pending, unmasked interrupt; true when one was taken.</summary>
+    /// <summary>Takes a pending, unmasked interrupt (physical first, then virtual); true when one was taken.</summary>
     private bool TakePendingInterrupt()
     {
         if (_fiqLine && InterruptTarget(ExceptionKind.Fiq) is int fiqEl)
@@ -316,13 +316,55 @@ public sealed unsafe partial class Cpu
             TakeException(seEl, ExceptionKind.SError, (ulong)SError << 26 | IL, true, 0, false, S.PC);
             return true;
         }
+        return TakePendingVirtualInterrupt();
+    }
+
+    /// <summary>
+    /// Virtual interrupts (Arm ARM D1.3.7): with EL2 enabled and TGE = 0, HCR_EL2.{VF,VI,VSE} make a virtual FIQ,
+    /// IRQ or SError pending when HCR_EL2.{FMO,IMO,AMO} route the physical one to EL2. They are taken to EL1 from
+    /// EL0 or EL1, masked by PSTATE.{F,I,A}. Taking the virtual SError clears HCR_EL2.VSE.
+    /// </summary>
+    private bool TakePendingVirtualInterrupt()
+    {
+        if (S.EL > 1 || !El2Enabled) return false;
+        ulong hcr = S.Sys.HCR_EL2;
+        if ((hcr & HCR_TGE) != 0) return false;
+        if ((hcr & (HCR_VF | HCR_FMO)) == (HCR_VF | HCR_FMO) && (S.Daif & (1u << 6)) == 0)
+        {
+            TakeException(1, ExceptionKind.Fiq, 0, false, 0, false, S.PC);
+            return true;
+        }
+        if ((hcr & (HCR_VI | HCR_IMO)) == (HCR_VI | HCR_IMO) && (S.Daif & (1u << 7)) == 0)
+        {
+            TakeException(1, ExceptionKind.Irq, 0, false, 0, false, S.PC);
+            return true;
+        }
+        if ((hcr & (HCR_VSE | HCR_AMO)) == (HCR_VSE | HCR_AMO) && (S.Daif & (1u << 8)) == 0)
+        {
+            S.Sys.HCR_EL2 &= ~HCR_VSE;
+            // ESR_EL1 takes VSESR_EL2's syndrome, which is 0 without FEAT_RAS (an uncategorized SError).
+            TakeException(1, ExceptionKind.SError, (ulong)SError << 26 | IL, true, 0, false, S.PC);
+            return true;
+        }
         return false;
+    }
+
+    /// <summary>A virtual interrupt is pending for the current EL (a WFI wake-up event).</summary>
+    private bool VirtualInterruptPending
+    {
+        get
+        {
+            if (S.EL > 1 || !El2Enabled) return false;
+            ulong hcr = S.Sys.HCR_EL2;
+            if ((hcr & HCR_TGE) != 0) return false;
+            return (hcr & ((hcr & (HCR_FMO | HCR_IMO | HCR_AMO)) << 3)) != 0;   // VF/VI/VSE sit 3 bits above FMO/IMO/AMO
+        }
     }
 
     /// <summary>
     /// The EL an asynchronous exception goes to, or null while it is masked (Arm ARM D1.3.6: routing by
-    /// SCR_EL3.{FIQ,IRQ,EA} and, with EL2 enabled, HCR_EL2.{FMO,IMO,AMO,TGE}; PSTATE masks only when the target is
-    /// the current EL, and an interrupt routed to a lower EL is not taken).
+    /// SCR_EL3.{FIQ,IRQ,EA} and, with EL2 enabled, HCR_EL2.{FMO,IMO,AMO,TGE}; an interrupt routed to a lower EL is
+    /// not taken).
     /// </summary>
     private int? InterruptTarget(ExceptionKind kind)
     {
@@ -337,7 +379,10 @@ public sealed unsafe partial class Cpu
         else if (El2Enabled && S.EL <= 2 && (S.Sys.HCR_EL2 & (hcrBit | HCR_TGE)) != 0) target = 2;
         else target = 1;
         if (target < S.EL) return null;
-        if (target > S.EL) return target;
+        // Routed to EL2 or EL3 from below, PSTATE does not mask; an interrupt for EL1 is masked by PSTATE at EL0 as
+        // at EL1, and so is one for EL2 at EL0 in the EL2&0 host (E2H = TGE = 1), where EL0 sits under EL2.
+        bool maskable = target == S.EL || target == 1 || (target == 2 && S.EL == 0 && El0InHost);
+        if (!maskable) return target;
         return (S.Daif & daifBit) != 0 ? null : target;
     }
 }

@@ -79,7 +79,14 @@ public sealed unsafe partial class Cpu
                 if (_waitingForInterrupt)
                 {
                     if (_irqLine || _fiqLine || _serrorLine) _waitingForInterrupt = false;   // WFI wakes on pending, even masked
-                    else { WaitIdle(clock, timeoutTicks); continue; }
+                    else
+                    {
+                        // A WFI with nothing pending sleeps per iteration, so the every-4096 check above would fire
+                        // seconds late; check the host timeout on each idle wait.
+                        if (clock != null && clock.ElapsedTicks >= timeoutTicks) return StopReason.Timeout;
+                        WaitIdle(clock, timeoutTicks);
+                        continue;
+                    }
                 }
                 _interruptLinesChanged = false;
             }

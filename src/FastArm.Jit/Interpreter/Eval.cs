@@ -280,7 +280,7 @@ public unsafe struct Eval : IA64Emitter<ulong>
     public void BranchIndirect(ulong target, BranchKind kind)
     {
         if (Faulted) return;
-        _s->PC = target;
+        _s->PC = _cpu.BranchAddr(target, _s->EL);   // BranchTo: the tag of a TBI address is dropped
         Ended = true;
     }
 
@@ -349,5 +349,16 @@ public unsafe struct Eval : IA64Emitter<ulong>
         if (Faulted) return;
         _cpu.RaiseUndefined();
         CheckException();
+    }
+
+    public void CheckFpAccess()
+    {
+        if (Faulted) return;
+        if (!_cpu.CheckFpAccess()) CheckException();
+    }
+
+    public readonly void CallState(StateHelper helper, int a, int b, int c, int d)
+    {
+        if (!Faulted) helper(ref *_s, a, b, c, d);
     }
 }

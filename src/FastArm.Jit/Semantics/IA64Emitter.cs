@@ -171,7 +171,22 @@ public interface IA64Emitter<V>
     void Eret();
     /// <summary>Raises the UNDEFINED exception (EC 0x00) for this instruction.</summary>
     void Undefined();
+
+    /// <summary>
+    /// AArch64.CheckFPAdvSIMDEnabled: raises the FP/AdvSIMD access trap (EC 0x07, or EC 0x00 to EL2 when
+    /// HCR_EL2.TGE routes it) when CPACR_EL1.FPEN, CPTR_EL2 or CPTR_EL3.TFP disable FP/SIMD at the current EL.
+    /// Every FP and AdvSIMD instruction calls it first.
+    /// </summary>
+    void CheckFpAccess();
+    /// <summary>
+    /// Calls a whole-instruction helper on the CPU state with decode-time arguments (register numbers, sizes,
+    /// packed options). Used for FP/SIMD, where the pseudocode reads FPCR and writes FPSR.
+    /// </summary>
+    void CallState(StateHelper helper, int a, int b, int c, int d);
 }
+
+/// <summary>A whole-instruction helper: reads and writes the state directly (see <see cref="IA64Emitter{V}.CallState"/>).</summary>
+public delegate void StateHelper(ref FastArm.Jit.State.CpuState s, int a, int b, int c, int d);
 
 /// <summary>System register encodings as MRS/MSR carry them: op0[15:14] op1[13:11] CRn[10:7] CRm[6:3] op2[2:0].</summary>
 public static class SysRegEncoding

@@ -151,7 +151,8 @@ public sealed unsafe partial class Cpu
         EventSent?.Invoke(this);
     }
 
-    private bool AnyInterruptLine => _irqLine || _fiqLine || _serrorLine;
+    /// <summary>An interrupt is pending, masked or not (physical lines, or a virtual interrupt for EL0/EL1).</summary>
+    private bool AnyInterruptLine => _irqLine || _fiqLine || _serrorLine || VirtualInterruptPending;
 
     /// <summary>
     /// WFI (C6.2.398): completes at once when an interrupt is pending (even masked); otherwise checks the traps

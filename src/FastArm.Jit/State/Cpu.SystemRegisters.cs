@@ -53,6 +53,11 @@ internal sealed record SysRegDef(string Name, uint Encoding)
     public Func<Cpu, bool, SysAccess>? Check { get; init; }
     /// <summary>Side effects of a write: (cpu, old value, new value).</summary>
     public Action<Cpu, ulong, ulong>? AfterWrite { get; init; }
+    /// <summary>
+    /// An EL2 register: it exists only with EL2, except that without EL2 it is RES0 from EL3 (Arm ARM D24.2,
+    /// "If EL2 is not implemented, this register is RES0 from EL3").
+    /// </summary>
+    public bool El2Register { get; init; }
     /// <summary>With HCR_EL2.E2H = 1, an access at EL2 with this encoding reaches the named EL2 register.</summary>
     public string? E2hAlias { get; init; }
     /// <summary>The register has a *_EL12 encoding (op1 = 5) reaching it from EL2/EL3 when E2H = 1.</summary>
@@ -60,7 +65,8 @@ internal sealed record SysRegDef(string Name, uint Encoding)
 
     public bool ReadOnly => Set == null;
 
-    public bool ExistsOn(CpuConfig config) => (Feature & config.Features) == Feature && (Exists == null || Exists(config));
+    public bool ExistsOn(CpuConfig config) =>
+        (Feature & config.Features) == Feature && (Exists == null || Exists(config)) && (!El2Register || config.HasEl2);
 }
 
 /// <summary>
@@ -82,11 +88,11 @@ public sealed unsafe partial class Cpu
         SCTLR_nTWE = 1UL << 18, SCTLR_UCI = 1UL << 26;
 
     /// <summary>SCTLR_EL1 (and SCTLR_EL2 in the EL2&amp;0 regime) RES1 bits: LSMAOE, nTLSMD, EIS, TSCXT, EOS (their
-    /// features are not implemented).</summary>
-    private const ulong SctlrEl1Res1 = 0x3050_0800;
-    /// <summary>SCTLR_EL1 bits that are implemented (M A C SA SA0 ITD SED UMA I DZE UCT nTWI nTWE WXN SPAN UCI); EE
-    /// and E0E are RES0 because mixed endian is not implemented (ID_AA64MMFR0_EL1.BigEnd = BigEndEL0 = 0).</summary>
-    private const ulong SctlrEl1Writable = 0x048D_D39F;
+    /// features are not implemented), and SED, ITD (EL0 cannot use AArch32).</summary>
+    private const ulong SctlrEl1Res1 = 0x3050_0980;
+    /// <summary>SCTLR_EL1 bits that are implemented (M A C SA SA0 UMA I DZE UCT nTWI nTWE WXN SPAN UCI); EE and E0E
+    /// are RES0 because mixed endian is not implemented (ID_AA64MMFR0_EL1.BigEnd = BigEndEL0 = 0).</summary>
+    private const ulong SctlrEl1Writable = 0x048D_D21F;
     /// <summary>SCTLR_EL2 (E2H = 0) and SCTLR_EL3: RES1 bits and implemented bits (M A C SA I WXN).</summary>
     private const ulong SctlrEl2Res1 = 0x30C5_0830, SctlrEl2Writable = 0x0008_100F;
     private const ulong SctlrDssbs = 1UL << 44;
@@ -145,13 +151,13 @@ public sealed unsafe partial class Cpu
         { Feature = Feature.FP, MinEl = 0, Res0 = ~0x0800_009FUL, Check = static (c, r) => c.FPAccessCheck() });
         l.Add(R("SP_EL0", 3, 0, 4, 1, 0, c => c.S.SpEl[0], (c, v) => c.S.SpEl[0] = v) with
         { Check = static (c, r) => c.S.SpSel == 0 ? SysAccess.Undefined : SysAccess.Ok });   // UNDEFINED while it is the SP
-        l.Add(R("SP_EL1", 3, 4, 4, 1, 0, c => c.S.SpEl[1], (c, v) => c.S.SpEl[1] = v) with { MinEl = 2, Exists = HasEl2 });
-        l.Add(R("SP_EL2", 3, 6, 4, 1, 0, c => c.S.SpEl[2], (c, v) => c.S.SpEl[2] = v) with { MinEl = 3, Exists = c => c.HasEl2 && c.HasEl3 });
+        l.Add(R("SP_EL1", 3, 4, 4, 1, 0, c => c.S.SpEl[1], (c, v) => c.S.SpEl[1] = v) with { MinEl = 2 });
+        l.Add(R("SP_EL2", 3, 6, 4, 1, 0, c => c.S.SpEl[2], (c, v) => c.S.SpEl[2] = v) with { MinEl = 3, El2Register = true });
         l.Add(R("SPSR_EL1", 3, 0, 4, 0, 0, c => c.S.SPSR[1], (c, v) => c.S.SPSR[1] = v) with
         { Filter = SpsrFilter, E2hAlias = "SPSR_EL2", HasEl12 = true });
         l.Add(R("ELR_EL1", 3, 0, 4, 0, 1, c => c.S.ELR[1], (c, v) => c.S.ELR[1] = v) with { E2hAlias = "ELR_EL2", HasEl12 = true });
-        l.Add(R("SPSR_EL2", 3, 4, 4, 0, 0, c => c.S.SPSR[2], (c, v) => c.S.SPSR[2] = v) with { MinEl = 2, Exists = HasEl2, Filter = SpsrFilter });
-        l.Add(R("ELR_EL2", 3, 4, 4, 0, 1, c => c.S.ELR[2], (c, v) => c.S.ELR[2] = v) with { MinEl = 2, Exists = HasEl2 });
+        l.Add(R("SPSR_EL2", 3, 4, 4, 0, 0, c => c.S.SPSR[2], (c, v) => c.S.SPSR[2] = v) with { MinEl = 2, El2Register = true, Filter = SpsrFilter });
+        l.Add(R("ELR_EL2", 3, 4, 4, 0, 1, c => c.S.ELR[2], (c, v) => c.S.ELR[2] = v) with { MinEl = 2, El2Register = true });
         l.Add(R("SPSR_EL3", 3, 6, 4, 0, 0, c => c.S.SPSR[3], (c, v) => c.S.SPSR[3] = v) with { MinEl = 3, Exists = HasEl3, Filter = SpsrFilter });
         l.Add(R("ELR_EL3", 3, 6, 4, 0, 1, c => c.S.ELR[3], (c, v) => c.S.ELR[3] = v) with { MinEl = 3, Exists = HasEl3 });
 
@@ -174,14 +180,14 @@ public sealed unsafe partial class Cpu
         });
         l.Add(RO("DCZID_EL0", 3, 3, 0, 0, 7, c => c.DczidValue()) with { MinEl = 0 });
         l.Add(R("VPIDR_EL2", 3, 4, 0, 0, 0, c => c.S.Sys.VPIDR_EL2, (c, v) => c.S.Sys.VPIDR_EL2 = v) with
-        { MinEl = 2, Exists = HasEl2, Res0 = ~0xFFFF_FFFFUL });
+        { MinEl = 2, El2Register = true, Res0 = ~0xFFFF_FFFFUL });
         l.Add(R("VMPIDR_EL2", 3, 4, 0, 0, 5, c => c.S.Sys.VMPIDR_EL2, (c, v) => c.S.Sys.VMPIDR_EL2 = v) with
-        { MinEl = 2, Exists = HasEl2, Res0 = 0xFFFF_FF00_3E00_0000UL, Res1 = 1UL << 31 });
+        { MinEl = 2, El2Register = true, Res0 = 0xFFFF_FF00_3E00_0000UL, Res1 = 1UL << 31 });
 
         // ---- System control ----
         l.Add(R("SCTLR_EL1", 3, 0, 1, 0, 0, c => c.S.SCTLR[1], (c, v) => c.S.SCTLR[1] = v) with
         {
-            Reset = 0x30D0_0800, Filter = static (c, v) => c.SctlrEl1Format(v), Check = VmRegTrap, E2hAlias = "SCTLR_EL2", HasEl12 = true,
+            Reset = 0x30D0_0980, Filter = static (c, v) => c.SctlrEl1Format(v), Check = VmRegTrap, E2hAlias = "SCTLR_EL2", HasEl12 = true,
             AfterWrite = static (c, o, n) => c.TranslationControlWritten(1, o, n),
         });
         l.Add(R("ACTLR_EL1", 3, 0, 1, 0, 1, c => c.S.Sys.ACTLR_EL1, (c, v) => c.S.Sys.ACTLR_EL1 = v) with
@@ -191,27 +197,27 @@ public sealed unsafe partial class Cpu
         { Reset = 3UL << 20, Res0 = ~0x1030_0000UL, Check = CpacrTrap, E2hAlias = "CPTR_EL2", HasEl12 = true });
         l.Add(R("SCTLR_EL2", 3, 4, 1, 0, 0, c => c.S.SCTLR[2], (c, v) => c.S.SCTLR[2] = v) with
         {
-            MinEl = 2, Exists = HasEl2, Reset = SctlrEl2Res1, Filter = static (c, v) => c.SctlrEl2Format(v),
+            MinEl = 2, El2Register = true, Reset = SctlrEl2Res1, Filter = static (c, v) => c.SctlrEl2Format(v),
             AfterWrite = static (c, o, n) => c.TranslationControlWritten(2, o, n),
         });
-        l.Add(R("ACTLR_EL2", 3, 4, 1, 0, 1, c => c.S.Sys.ACTLR_EL2, (c, v) => c.S.Sys.ACTLR_EL2 = v) with { MinEl = 2, Exists = HasEl2 });
+        l.Add(R("ACTLR_EL2", 3, 4, 1, 0, 1, c => c.S.Sys.ACTLR_EL2, (c, v) => c.S.Sys.ACTLR_EL2 = v) with { MinEl = 2, El2Register = true });
         l.Add(R("HCR_EL2", 3, 4, 1, 1, 0, c => c.S.Sys.HCR_EL2, (c, v) => c.S.Sys.HCR_EL2 = v) with
         {
-            MinEl = 2, Exists = HasEl2, Res0 = ~(0x7FFF_FFFFUL | HCR_RW | HCR_CD | HCR_ID | HCR_E2H | HCR_TLOR), Res1 = HCR_RW,
+            MinEl = 2, El2Register = true, Res0 = ~(0x7FFF_FFFFUL | HCR_RW | HCR_CD | HCR_ID | HCR_E2H | HCR_TLOR), Res1 = HCR_RW,
             Filter = static (c, v) => v & ~((c.Features & Feature.VHE) == 0 ? HCR_E2H : 0) & ~((c.Features & Feature.LOR) == 0 ? HCR_TLOR : 0),
             AfterWrite = static (c, o, n) => c.HcrWritten(o, n),
         });
         l.Add(R("MDCR_EL2", 3, 4, 1, 1, 1, c => c.S.Sys.MDCR_EL2, (c, v) => c.S.Sys.MDCR_EL2 = v) with
-        { MinEl = 2, Exists = HasEl2, Res0 = ~0xF00UL });   // TDE TDA TDOSA TDRA; the PMU fields are RES0 without a PMU
+        { MinEl = 2, El2Register = true, Res0 = ~0xF00UL });   // TDE TDA TDOSA TDRA; the PMU fields are RES0 without a PMU
         // CPTR_EL2: E2H = 0 layout TFP/TTA/TCPAC with RES1 bits 13:12, 9:0; E2H = 1 layout FPEN/TTA/TCPAC.
         l.Add(R("CPTR_EL2", 3, 4, 1, 1, 2, c => c.S.Sys.CPTR_EL2, (c, v) => c.S.Sys.CPTR_EL2 = v) with
         {
-            MinEl = 2, Exists = HasEl2, Reset = 0x33FF, Filter = static (c, v) => c.E2h ? v & 0x9030_0000UL : (v & 0x8010_0400UL) | 0x33FF,
+            MinEl = 2, El2Register = true, Reset = 0x33FF, Filter = static (c, v) => c.E2h ? v & 0x9030_0000UL : (v & 0x8010_0400UL) | 0x33FF,
             Check = static (c, r) => c.CptrEl3Tcpac(),
         });
         l.Add(R("HSTR_EL2", 3, 4, 1, 1, 3, c => c.S.Sys.HSTR_EL2, (c, v) => c.S.Sys.HSTR_EL2 = v) with
-        { MinEl = 2, Exists = HasEl2, Res0 = ~0xBFEFUL });
-        l.Add(R("HACR_EL2", 3, 4, 1, 1, 7, c => c.S.Sys.HACR_EL2, (c, v) => c.S.Sys.HACR_EL2 = v) with { MinEl = 2, Exists = HasEl2 });
+        { MinEl = 2, El2Register = true, Res0 = ~0xBFEFUL });
+        l.Add(R("HACR_EL2", 3, 4, 1, 1, 7, c => c.S.Sys.HACR_EL2, (c, v) => c.S.Sys.HACR_EL2 = v) with { MinEl = 2, El2Register = true });
         l.Add(R("SCTLR_EL3", 3, 6, 1, 0, 0, c => c.S.SCTLR[3], (c, v) => c.S.SCTLR[3] = v) with
         {
             MinEl = 3, Exists = HasEl3, Reset = SctlrEl2Res1, Res0 = ~(SctlrEl2Writable | SctlrDssbs), Res1 = SctlrEl2Res1,
@@ -242,19 +248,19 @@ public sealed unsafe partial class Cpu
             AfterWrite = static (c, o, n) => c.TranslationControlWritten(1, o, n),
         });
         l.Add(R("TTBR0_EL2", 3, 4, 2, 0, 0, c => c.S.TTBR0[2], (c, v) => c.S.TTBR0[2] = v) with
-        { MinEl = 2, Exists = HasEl2, Res0 = 1, AfterWrite = static (c, o, n) => c.TtbrWritten(2, o, n) });
+        { MinEl = 2, El2Register = true, Res0 = 1, AfterWrite = static (c, o, n) => c.TtbrWritten(2, o, n) });
         l.Add(R("TTBR1_EL2", 3, 4, 2, 0, 1, c => c.S.Sys.TTBR1_EL2, (c, v) => c.S.Sys.TTBR1_EL2 = v) with
-        { MinEl = 2, Exists = HasEl2, Feature = Feature.VHE, Res0 = 1, AfterWrite = static (c, o, n) => c.TtbrWritten(2, o, n) });
+        { MinEl = 2, El2Register = true, Feature = Feature.VHE, Res0 = 1, AfterWrite = static (c, o, n) => c.TtbrWritten(2, o, n) });
         l.Add(R("TCR_EL2", 3, 4, 2, 0, 2, c => c.S.TCR[2], (c, v) => c.S.TCR[2] = v) with
         {
-            MinEl = 2, Exists = HasEl2, Reset = TcrEl2Res1,
+            MinEl = 2, El2Register = true, Reset = TcrEl2Res1,
             Filter = static (c, v) => c.E2h ? v & c.TcrEl1Mask : (v & c.TcrEl2Mask) | TcrEl2Res1,
             AfterWrite = static (c, o, n) => c.TranslationControlWritten(2, o, n),
         });
         l.Add(R("VTTBR_EL2", 3, 4, 2, 1, 0, c => c.S.Sys.VTTBR_EL2, (c, v) => c.S.Sys.VTTBR_EL2 = v) with
-        { MinEl = 2, Exists = HasEl2, Res0 = ~0x00FF_FFFF_FFFF_FFFEUL });
+        { MinEl = 2, El2Register = true, Res0 = ~0x00FF_FFFF_FFFF_FFFEUL });
         l.Add(R("VTCR_EL2", 3, 4, 2, 1, 2, c => c.S.Sys.VTCR_EL2, (c, v) => c.S.Sys.VTCR_EL2 = v) with
-        { MinEl = 2, Exists = HasEl2, Reset = 1UL << 31, Res0 = ~0x8007_FFFFUL, Res1 = 1UL << 31 });
+        { MinEl = 2, El2Register = true, Reset = 1UL << 31, Res0 = ~0x8007_FFFFUL, Res1 = 1UL << 31 });
         l.Add(R("TTBR0_EL3", 3, 6, 2, 0, 0, c => c.S.TTBR0[3], (c, v) => c.S.TTBR0[3] = v) with
         { MinEl = 3, Exists = HasEl3, Res0 = 1, AfterWrite = static (c, o, n) => c.TtbrWritten(3, o, n) });
         l.Add(R("TCR_EL3", 3, 6, 2, 0, 2, c => c.S.TCR[3], (c, v) => c.S.TCR[3] = v) with
@@ -267,8 +273,8 @@ public sealed unsafe partial class Cpu
         l.Add(R("AMAIR_EL1", 3, 0, 10, 3, 0, c => c.S.Sys.AMAIR_EL1, (c, v) => c.S.Sys.AMAIR_EL1 = v) with
         { Check = VmRegTrap, E2hAlias = "AMAIR_EL2", HasEl12 = true });
         l.Add(R("MAIR_EL2", 3, 4, 10, 2, 0, c => c.S.MAIR[2], (c, v) => c.S.MAIR[2] = v) with
-        { MinEl = 2, Exists = HasEl2, AfterWrite = static (c, o, n) => c.TranslationControlWritten(2, o, n) });
-        l.Add(R("AMAIR_EL2", 3, 4, 10, 3, 0, c => c.S.Sys.AMAIR_EL2, (c, v) => c.S.Sys.AMAIR_EL2 = v) with { MinEl = 2, Exists = HasEl2 });
+        { MinEl = 2, El2Register = true, AfterWrite = static (c, o, n) => c.TranslationControlWritten(2, o, n) });
+        l.Add(R("AMAIR_EL2", 3, 4, 10, 3, 0, c => c.S.Sys.AMAIR_EL2, (c, v) => c.S.Sys.AMAIR_EL2 = v) with { MinEl = 2, El2Register = true });
         l.Add(R("MAIR_EL3", 3, 6, 10, 2, 0, c => c.S.MAIR[3], (c, v) => c.S.MAIR[3] = v) with
         { MinEl = 3, Exists = HasEl3, AfterWrite = static (c, o, n) => c.TranslationControlWritten(3, o, n) });
         l.Add(R("AMAIR_EL3", 3, 6, 10, 3, 0, c => c.S.Sys.AMAIR_EL3, (c, v) => c.S.Sys.AMAIR_EL3 = v) with { MinEl = 3, Exists = HasEl3 });
@@ -276,7 +282,7 @@ public sealed unsafe partial class Cpu
         l.Add(R("CONTEXTIDR_EL1", 3, 0, 13, 0, 1, c => c.S.Sys.CONTEXTIDR_EL1, (c, v) => c.S.Sys.CONTEXTIDR_EL1 = v) with
         { Res0 = ~0xFFFF_FFFFUL, Check = VmRegTrap, E2hAlias = "CONTEXTIDR_EL2", HasEl12 = true });
         l.Add(R("CONTEXTIDR_EL2", 3, 4, 13, 0, 1, c => c.S.Sys.CONTEXTIDR_EL2, (c, v) => c.S.Sys.CONTEXTIDR_EL2 = v) with
-        { MinEl = 2, Exists = HasEl2, Feature = Feature.VHE, Res0 = ~0xFFFF_FFFFUL });
+        { MinEl = 2, El2Register = true, Feature = Feature.VHE, Res0 = ~0xFFFF_FFFFUL });
 
         // ---- LORegions (FEAT_LOR): no regions (LORID_EL1 = 0), the registers are storage ----
         l.Add(R("LORSA_EL1", 3, 0, 10, 4, 0, c => c.S.Sys.LORSA_EL1, (c, v) => c.S.Sys.LORSA_EL1 = v) with
@@ -302,13 +308,13 @@ public sealed unsafe partial class Cpu
         { Res0 = 0x7FF, E2hAlias = "VBAR_EL2", HasEl12 = true });
         l.Add(RO("ISR_EL1", 3, 0, 12, 1, 0, c => c.IsrValue()));
         l.Add(RO("RVBAR_EL1", 3, 0, 12, 0, 1, c => c.S.Sys.RVBAR) with { Exists = static c => !c.HasEl2 && !c.HasEl3 });
-        l.Add(R("AFSR0_EL2", 3, 4, 5, 1, 0, c => c.S.Sys.AFSR0_EL2, (c, v) => c.S.Sys.AFSR0_EL2 = v) with { MinEl = 2, Exists = HasEl2 });
-        l.Add(R("AFSR1_EL2", 3, 4, 5, 1, 1, c => c.S.Sys.AFSR1_EL2, (c, v) => c.S.Sys.AFSR1_EL2 = v) with { MinEl = 2, Exists = HasEl2 });
-        l.Add(R("ESR_EL2", 3, 4, 5, 2, 0, c => c.S.ESR[2], (c, v) => c.S.ESR[2] = v) with { MinEl = 2, Exists = HasEl2, Res0 = ~0xFFFF_FFFFUL });
-        l.Add(R("FAR_EL2", 3, 4, 6, 0, 0, c => c.S.FAR[2], (c, v) => c.S.FAR[2] = v) with { MinEl = 2, Exists = HasEl2 });
+        l.Add(R("AFSR0_EL2", 3, 4, 5, 1, 0, c => c.S.Sys.AFSR0_EL2, (c, v) => c.S.Sys.AFSR0_EL2 = v) with { MinEl = 2, El2Register = true });
+        l.Add(R("AFSR1_EL2", 3, 4, 5, 1, 1, c => c.S.Sys.AFSR1_EL2, (c, v) => c.S.Sys.AFSR1_EL2 = v) with { MinEl = 2, El2Register = true });
+        l.Add(R("ESR_EL2", 3, 4, 5, 2, 0, c => c.S.ESR[2], (c, v) => c.S.ESR[2] = v) with { MinEl = 2, El2Register = true, Res0 = ~0xFFFF_FFFFUL });
+        l.Add(R("FAR_EL2", 3, 4, 6, 0, 0, c => c.S.FAR[2], (c, v) => c.S.FAR[2] = v) with { MinEl = 2, El2Register = true });
         l.Add(R("HPFAR_EL2", 3, 4, 6, 0, 4, c => c.S.Sys.HPFAR_EL2, (c, v) => c.S.Sys.HPFAR_EL2 = v) with
-        { MinEl = 2, Exists = HasEl2, Res0 = ~0x0FFF_FFFF_FFF0UL });
-        l.Add(R("VBAR_EL2", 3, 4, 12, 0, 0, c => c.S.VBAR[2], (c, v) => c.S.VBAR[2] = v) with { MinEl = 2, Exists = HasEl2, Res0 = 0x7FF });
+        { MinEl = 2, El2Register = true, Res0 = ~0x0FFF_FFFF_FFF0UL });
+        l.Add(R("VBAR_EL2", 3, 4, 12, 0, 0, c => c.S.VBAR[2], (c, v) => c.S.VBAR[2] = v) with { MinEl = 2, El2Register = true, Res0 = 0x7FF });
         l.Add(RO("RVBAR_EL2", 3, 4, 12, 0, 1, c => c.S.Sys.RVBAR) with { MinEl = 2, Exists = static c => c.HasEl2 && !c.HasEl3 });
         l.Add(R("AFSR0_EL3", 3, 6, 5, 1, 0, c => c.S.Sys.AFSR0_EL3, (c, v) => c.S.Sys.AFSR0_EL3 = v) with { MinEl = 3, Exists = HasEl3 });
         l.Add(R("AFSR1_EL3", 3, 6, 5, 1, 1, c => c.S.Sys.AFSR1_EL3, (c, v) => c.S.Sys.AFSR1_EL3 = v) with { MinEl = 3, Exists = HasEl3 });
@@ -322,15 +328,15 @@ public sealed unsafe partial class Cpu
         l.Add(R("TPIDRRO_EL0", 3, 3, 13, 0, 3, c => c.S.Sys.TPIDRRO_EL0, (c, v) => c.S.Sys.TPIDRRO_EL0 = v) with
         { MinEl = 0, Check = static (c, r) => c.S.EL == 0 && !r ? SysAccess.Undefined : SysAccess.Ok });   // read-only at EL0
         l.Add(R("TPIDR_EL1", 3, 0, 13, 0, 4, c => c.S.TPIDR[1], (c, v) => c.S.TPIDR[1] = v));
-        l.Add(R("TPIDR_EL2", 3, 4, 13, 0, 2, c => c.S.TPIDR[2], (c, v) => c.S.TPIDR[2] = v) with { MinEl = 2, Exists = HasEl2 });
+        l.Add(R("TPIDR_EL2", 3, 4, 13, 0, 2, c => c.S.TPIDR[2], (c, v) => c.S.TPIDR[2] = v) with { MinEl = 2, El2Register = true });
         l.Add(R("TPIDR_EL3", 3, 6, 13, 0, 2, c => c.S.TPIDR[3], (c, v) => c.S.TPIDR[3] = v) with { MinEl = 3, Exists = HasEl3 });
 
         // ---- Generic timer controls that are storage; the timer registers themselves (CNT*) are a device ----
         l.Add(R("CNTKCTL_EL1", 3, 0, 14, 1, 0, c => c.S.Sys.CNTKCTL_EL1, (c, v) => c.S.Sys.CNTKCTL_EL1 = v) with
         { Res0 = ~0x3FFUL, E2hAlias = "CNTHCTL_EL2", HasEl12 = true });
         l.Add(R("CNTHCTL_EL2", 3, 4, 14, 1, 0, c => c.S.Sys.CNTHCTL_EL2, (c, v) => c.S.Sys.CNTHCTL_EL2 = v) with
-        { MinEl = 2, Exists = HasEl2, Reset = 3, Res0 = ~0x3FFFFUL });
-        l.Add(R("CNTVOFF_EL2", 3, 4, 14, 0, 3, c => c.S.Sys.CNTVOFF_EL2, (c, v) => c.S.Sys.CNTVOFF_EL2 = v) with { MinEl = 2, Exists = HasEl2 });
+        { MinEl = 2, El2Register = true, Reset = 3, Res0 = ~0x3FFFFUL });
+        l.Add(R("CNTVOFF_EL2", 3, 4, 14, 0, 3, c => c.S.Sys.CNTVOFF_EL2, (c, v) => c.S.Sys.CNTVOFF_EL2 = v) with { MinEl = 2, El2Register = true });
 
         // ---- Self-hosted debug (D2, D19.3): storage only, no debug events are generated ----
         l.Add(R("MDSCR_EL1", 2, 0, 0, 2, 2, c => c.S.Sys.MDSCR_EL1, (c, v) => c.S.Sys.MDSCR_EL1 = v) with
@@ -462,6 +468,9 @@ public sealed unsafe partial class Cpu
     /// <summary>The names of the registers this CPU implements (its ELs and features).</summary>
     public IEnumerable<string> ImplementedSystemRegisterNames => s_registers.Where(r => r.ExistsOn(Config)).Select(r => r.Name);
 
+    /// <summary>An EL2 register seen from EL3 on a CPU without EL2: reads as zero, ignores writes.</summary>
+    private static readonly SysRegDef s_res0 = new("RES0", 0) { Get = static _ => 0, Set = static (_, _) => { } };
+
     private SysRegDef? Find(uint encoding)
     {
         var r = s_byEncoding[encoding & 0xFFFF];
@@ -482,6 +491,8 @@ public sealed unsafe partial class Cpu
         S.Sys.OSLSR_EL1 = 0b1010;          // OSLM = 0b10, OSLK = 1: the OS lock is locked at cold reset
         S.Sys.RVBAR = S.PC;
         S.Sys.EventRegister = 0;
+        // PSTATE.SP is 0 at EL0 (EL0t is the only EL0 mode), so a CPU started at EL0 saves M = EL0t.
+        if (S.EL == 0) S.SpSel = 0;
         // Started below EL3 on a CPU that has it (a harness, or a kernel loaded directly): EL3 has configured the
         // lower ELs as firmware would, in Non-secure state with HVC enabled (as QEMU does for a direct boot).
         if (Config.HasEl3 && S.EL < 3) S.Sys.SCR_EL3 |= SCR_NS | SCR_HCE;
@@ -547,6 +558,9 @@ public sealed unsafe partial class Cpu
     private SysRegDef? Resolve(uint enc, bool isRead)
     {
         var r = Find(enc);
+        if (r == null && S.EL == 3 && !Config.HasEl2 && s_byEncoding[enc] is { El2Register: true } el2Reg
+            && (el2Reg.Feature & Features) == el2Reg.Feature)
+            return s_res0;
         if (r == null || S.EL < r.MinEl || (isRead ? r.WriteOnly : r.ReadOnly)) { RaiseUndefined(); return null; }
         // HCR_EL2.E2H = 1 at EL2: *_EL1 encodings reach the EL2 registers (Arm ARM D5.? "Virtualization Host
         // Extensions"), whose own checks then apply.

@@ -163,6 +163,31 @@ public unsafe class BranchTests
     }
 
     [Test]
+    public void BrToATaggedAddressDropsTheTagUnderTopByteIgnore()
+    {
+        using var h = SysTest.Harness(el: 0);
+        h.Cpu.S.TCR[1] |= 1UL << 37;                         // TBI0
+        h.Cpu.SetX(5, 0x3C00_0000_0000_0000UL | (CpuHarness.CodeBase + 8));
+        SysTest.AssertCompleted(h, h.Run("""
+            blr x5
+            add x3, x3, #1
+            nop
+            """));
+        Assert.That(h.X(3), Is.EqualTo(0UL));
+        Assert.That(h.X(30), Is.EqualTo(CpuHarness.CodeBase + 4));
+    }
+
+    [Test]
+    public void BrToATaggedAddressWithoutTopByteIgnoreKeepsTheTag()
+    {
+        using var h = SysTest.Harness(el: 1);
+        ulong tagged = 0x3C00_0000_0000_0000UL | (CpuHarness.CodeBase + 8);
+        h.Cpu.SetX(5, tagged);
+        h.Run("br x5", maxInstructions: 2);
+        Assert.That(h.Cpu.S.ELR[1], Is.EqualTo(tagged), "the fetch from the tagged address faults");
+    }
+
+    [Test]
     public void EretAtEl0IsUndefined()
     {
         using var h = SysTest.Harness(el: 0);

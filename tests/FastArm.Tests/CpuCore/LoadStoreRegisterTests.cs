@@ -469,7 +469,7 @@ public unsafe class LoadStoreRegisterTests
         var seen = new List<MemoryAccess>();
         h.Cpu.MemoryHook = seen.Add;
         h.Cpu.SetX(1, LsKit.Data);
-        h.Cpu.SetX(2, 0xAB);
+        h.Cpu.SetX(2, 0x12AB);   // a byte store reports only its byte
         LsKit.Ok(h, """
             ldr w3, [x1, #4]
             strb w2, [x1, #1]

@@ -115,11 +115,29 @@ public unsafe class SystemRegisterTests
     }
 
     [Test]
-    public void El2RegistersAreUndefinedAtEl3WithoutEl2()
+    public void El2RegistersAreRes0FromEl3WithoutEl2()
     {
         using var h = SysTest.Harness(el: 3, el3: true);
-        h.Run("mrs x0, hcr_el2", maxInstructions: 3);
-        SysTest.AssertSync(h, 3, 0x200, 0x00, 0, Code);
+        h.Cpu.SetX(0, 0x1234);
+        h.Cpu.SetX(2, 0x5555);
+        SysTest.AssertCompleted(h, h.Run("""
+            msr hcr_el2, x2
+            mrs x0, hcr_el2
+            msr vbar_el2, x2
+            mrs x1, vbar_el2
+            """));
+        Assert.That(h.X(0), Is.EqualTo(0UL));
+        Assert.That(h.X(1), Is.EqualTo(0UL));
+        Assert.That(h.Cpu.TryReadSysReg("HCR_EL2", out _), Is.False, "not implemented");
+    }
+
+    [Test]
+    public void SpEl1IsReachableFromEl3WithoutEl2()
+    {
+        using var h = SysTest.Harness(el: 3, el3: true);
+        h.Cpu.S.SpEl[1] = 0x880;
+        SysTest.AssertCompleted(h, h.Run("mrs x0, sp_el1"));
+        Assert.That(h.X(0), Is.EqualTo(0x880UL));
     }
 
     [Test]
@@ -395,7 +413,7 @@ public unsafe class SystemRegisterTests
             msr sctlr_el1, x1
             mrs x2, sctlr_el1
             """));
-        Assert.That(h.X(0), Is.EqualTo(0x3050_0800UL), "LSMAOE nTLSMD EIS TSCXT EOS are RES1");
+        Assert.That(h.X(0), Is.EqualTo(0x3050_0980UL), "LSMAOE nTLSMD EIS TSCXT EOS, and SED ITD without AArch32, are RES1");
         Assert.That(h.X(2) & (1UL << 25), Is.EqualTo(0UL), "EE is RES0 without mixed endian");
         Assert.That(h.X(2) & (1UL << 31), Is.EqualTo(0UL), "EnIA is RES0 without PAuth");
         Assert.That(h.X(2) & (1UL << 26), Is.Not.EqualTo(0UL), "UCI is implemented");
@@ -602,6 +620,57 @@ public unsafe class SystemRegisterTests
             bool ok = h.Cpu.TryReadSysReg(name, out _);
             Assert.That(ok || name == "OSLAR_EL1", Is.True, name);
         }
+    }
+}
+
+public unsafe class SystemRegisterDeviceTests
+{
+    /// <summary>A stand-in for the GIC CPU interface: owns ICC_SRE_EL1 and ICC_PMR_EL1, traps EL0 to EL1.</summary>
+    private sealed class FakeIcc : FastArm.Jit.Platform.ISystemRegisterDevice
+    {
+        public static readonly uint Sre = FastArm.Jit.Semantics.SysRegEncoding.Make(3, 0, 12, 12, 5);
+        public static readonly uint Pmr = FastArm.Jit.Semantics.SysRegEncoding.Make(3, 0, 4, 6, 0);
+        public ulong PmrValue = 0xF0;
+        public bool Owns(uint encoding) => encoding == Sre || encoding == Pmr;
+        public ulong Read(Cpu cpu, uint encoding)
+        {
+            if (cpu.S.EL == 0) { cpu.RaiseSysRegTrap(1); return 0; }
+            return encoding == Pmr ? PmrValue : 7;
+        }
+        public void Write(Cpu cpu, uint encoding, ulong value) { if (encoding == Pmr) PmrValue = value; }
+    }
+
+    [Test]
+    public void TheGicFieldOfIdAa64Pfr0FollowsTheRegisteredDevices()
+    {
+        using var h = SysTest.Harness(el: 1);
+        Assert.That(h.Cpu.TryReadSysReg("ID_AA64PFR0_EL1", out ulong before), Is.True);
+        h.Cpu.SystemRegisterDevices.Add(new FakeIcc());
+        Assert.That(h.Cpu.TryReadSysReg("ID_AA64PFR0_EL1", out ulong after), Is.True);
+        Assert.That((before >> 24) & 0xF, Is.EqualTo(0UL));
+        Assert.That((after >> 24) & 0xF, Is.EqualTo(1UL));
+    }
+
+    [Test]
+    public void DeviceRegistersAreAskedFirstAndCanTrapWithTheAccessSyndrome()
+    {
+        using var h = SysTest.Harness(el: 1);
+        var icc = new FakeIcc();
+        h.Cpu.SystemRegisterDevices.Add(icc);
+        h.Cpu.SetX(3, 0x80);
+        SysTest.AssertCompleted(h, h.Run("""
+            msr s3_0_c4_c6_0, x3
+            mrs x4, s3_0_c4_c6_0
+            """));
+        Assert.That(icc.PmrValue, Is.EqualTo(0x80UL));
+        Assert.That(h.X(4), Is.EqualTo(0x80UL));
+        Assert.That(h.Cpu.TryReadSysReg("S3_0_C12_C12_5", out ulong sre), Is.True);
+        Assert.That(sre, Is.EqualTo(7UL));
+
+        using var h0 = SysTest.Harness(el: 0);
+        h0.Cpu.SystemRegisterDevices.Add(new FakeIcc());
+        h0.Run("mrs x9, s3_0_c4_c6_0", maxInstructions: 2);
+        SysTest.AssertSync(h0, 1, 0x400, 0x18, SysTest.SysIss(3, 0, 4, 6, 0, 9, read: true), CpuHarness.CodeBase);
     }
 }
 

@@ -71,14 +71,8 @@ public class GicTimerIntegrationTests
         gic.ConnectCpu(0, cpu, timer.Wake);
         timer.Attach();
 
-        // The distributor and redistributor side (MMIO), as firmware and Linux leave it.
-        h.Bus.TryWrite(GicV3.DistributorBase, 4, 0x12);                             // GICD_CTLR: EnableGrp1
-        h.Bus.TryWrite(GicV3.RedistributorBase + 0x14, 4, 0);                       // GICR_WAKER: awake
-        h.Bus.TryWrite(GicV3.RedistributorBase + 0x10080, 4, 0xFFFF_FFFF);          // GICR_IGROUPR0: Group 1
-        h.Bus.TryWrite(GicV3.RedistributorBase + 0x10400 + 27, 1, 0xA0);            // priority of PPI 27
-        h.Bus.TryWrite(GicV3.RedistributorBase + 0x10100, 4, 1u << 27);             // GICR_ISENABLER0
-
-        var reason = h.Run("""
+        timer.IdleBound = TimeSpan.FromMilliseconds(1);   // so that a broken wiring ends in the timeout below
+        byte[] code = CrossTools.Assemble("""
                 b       main
                 .balign 0x800
             vectors:
@@ -92,6 +86,24 @@ public class GicTimerIntegrationTests
                 eret
                 .org    vectors + 0x800
             main:
+                // Distributor: Group 1 on (ARE is fixed). Redistributor: awake (the WAKER handshake), PPI 27 in
+                // Group 1 at priority 0xA0, enabled.
+                movz    x9, #0x0800, lsl #16            // GICD
+                mov     w10, #0x12
+                str     w10, [x9]
+                movz    x9, #0x080A, lsl #16            // GICR RD_base of PE 0
+                ldr     w10, [x9, #0x14]
+                and     w10, w10, #~2                   // clear ProcessorSleep
+                str     w10, [x9, #0x14]
+            2:  ldr     w10, [x9, #0x14]
+                tbnz    w10, #2, 2b                     // wait for ChildrenAsleep = 0
+                add     x9, x9, #0x10, lsl #12          // SGI_base
+                mov     w10, #-1
+                str     w10, [x9, #0x80]                // GICR_IGROUPR0
+                mov     w10, #0xA0
+                strb    w10, [x9, #0x400 + 27]          // GICR_IPRIORITYR byte of INTID 27
+                mov     w10, #1 << 27
+                str     w10, [x9, #0x100]               // GICR_ISENABLER0
                 mrs     x0, vbar_el1                    // the harness's table at 0x40008000
                 sub     x0, x0, #0x7, lsl #12
                 sub     x0, x0, #0x800                  // ours: 0x40000800
@@ -112,7 +124,11 @@ public class GicTimerIntegrationTests
                 cbz     x20, 1b
                 mrs     x22, cntvct_el0
                 mrs     x23, icc_rpr_el1
-            """, maxInstructions: 10_000);
+            """);
+        h.Bus.Load(CpuHarness.CodeBase, code);
+        cpu.Pc = CpuHarness.CodeBase;
+        var reason = cpu.Run(new RunLimits(MaxInstructions: 10_000, UntilAddress: CpuHarness.CodeBase + (ulong)code.Length,
+            Timeout: TimeSpan.FromSeconds(10)));
 
         Assert.That(reason, Is.EqualTo(StopReason.Address));
         Assert.That(h.X(19), Is.EqualTo(27UL), "the handler acknowledged the virtual timer's PPI");

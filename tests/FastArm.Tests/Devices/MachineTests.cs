@@ -124,6 +124,20 @@ public unsafe class MachineTests
     }
 
     [Test]
+    public void TheTimeoutEndsAGuestWaitingForInterruptsOnTime()
+    {
+        using var m = NewMachine();
+        m.WriteMemory(0x4000_0000, [0x7F, 0x20, 0x03, 0xD5, 0xFF, 0xFF, 0xFF, 0x17]);   // 1: wfi ; b 1b
+        m["VBAR_EL1"] = 0x4000_8000;
+        m.Pc = 0x4000_0000;
+        m.Step();
+        if (m.Pc == 0x4000_8200) Assert.Inconclusive("WFI is not in the A64 table yet");
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        Assert.That(m.Run(timeout: TimeSpan.FromMilliseconds(300)), Is.EqualTo(StopReason.Timeout));
+        Assert.That(sw.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)));
+    }
+
+    [Test]
     public void StopFromAnotherThreadEndsTheRun()
     {
         using var m = NewMachine();

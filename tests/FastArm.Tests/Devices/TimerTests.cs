@@ -245,6 +245,42 @@ public class TimerTests
     }
 
     [Test]
+    public void EventStreamSetsTheEventRegisterAtEachSelectedTransition()
+    {
+        using var r = new Rig();
+        r.Cpu.S.Sys.CNTKCTL_EL1 = 1 << 2 | 3 << 4;   // EVNTEN, EVNTI = 3: bit 3 going 0 to 1, every 16 counts
+        r.Timer.Poll();
+        Assert.That(r.Timer.NextDeadline, Is.EqualTo(8UL));
+        r.Now = 7;
+        r.Timer.Poll();
+        Assert.That(r.Cpu.S.Sys.EventRegister, Is.EqualTo(0UL));
+        r.Now = 8;
+        r.Timer.Poll();
+        Assert.That(r.Cpu.S.Sys.EventRegister, Is.EqualTo(1UL));
+        Assert.That(r.Timer.NextDeadline, Is.EqualTo(24UL));
+        r.Cpu.S.Sys.CNTKCTL_EL1 |= 1 << 3;          // EVNTDIR: 1 to 0 transitions instead
+        r.Timer.Poll();
+        Assert.That(r.Timer.NextDeadline, Is.EqualTo(16UL));
+    }
+
+    [Test]
+    public void WfeWaitsForTheNextStreamEventButWfiOnlyForTheTimer()
+    {
+        using var r = new Rig();
+        r.Cpu.S.Sys.CNTKCTL_EL1 = 1 << 2 | 3 << 4;
+        r.Wr(CNTV_CVAL_EL0, 1000);
+        r.Wr(CNTV_CTL_EL0, 1);
+        r.Exec("wfe");                              // one idle period: up to the next event
+        Assert.That(r.Counter.Now, Is.EqualTo(8UL));
+        r.Exec("wfi");                              // waits; the idle period is the timer's
+        Assert.That(r.Cpu.IsWaitingForInterrupt, Is.True);
+        r.Timer.Idle(r.Cpu);
+        Assert.That(r.Counter.Now, Is.EqualTo(1000UL));
+        Assert.That(r.Line(PpiVirtual), Is.True);
+        Assert.That(r.Cpu.S.Sys.EventRegister, Is.EqualTo(1UL), "stream events that passed meanwhile");
+    }
+
+    [Test]
     public void IdleWithTheHostClockSleepsUntilTheTimerFires()
     {
         using var h = new CpuHarness();

@@ -141,6 +141,22 @@ public class CliTests
         Assert.That((q.ExitCode, q.Stderr), Is.EqualTo((42, "hello from the guest\n")));
     }
 
+    [TestCase(0x18, 0x20026UL, 0UL, 0)]
+    [TestCase(0x18, 0x20026UL, 5UL, 5)]
+    [TestCase(0x18, 0x20026UL, 256UL, 0)]
+    [TestCase(0x18, 0x20026UL, 0xFFFF_FFFF_FFFF_FFFFUL, 255)]
+    [TestCase(0x18, 0x20023UL, 5UL, 1)]
+    [TestCase(0x18, 0x20000UL, 0UL, 1)]
+    [TestCase(0x20, 0x20026UL, 9UL, 9)]
+    [TestCase(0x20, 0x20024UL, 0UL, 1)]
+    public void ExitCodesMatchQemuForEachReason(int op, ulong reason, ulong subcode, int processExitCode)
+    {
+        string elf = HostGuests.BuildWith($"-DOP={op} -DREASON={reason} -DSUBCODE={subcode}", "exit.S");
+        var r = Fastarm("run", "--kernel", elf, "--semihosting", "--max-insns", "10k");
+        Assert.That(r.ExitCode & 0xFF, Is.EqualTo(processExitCode), "the host keeps the low 8 bits of an exit code");
+        Assert.That(HostGuests.RunQemu(elf).ExitCode, Is.EqualTo(processExitCode));
+    }
+
     [Test]
     public void ARawBinaryLoadsAtTheStartOfRam()
     {

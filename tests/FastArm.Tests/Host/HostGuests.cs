@@ -17,17 +17,20 @@ public static class HostGuests
         + "-Wl,--build-id=none -Wl,--no-warn-rwx-segments";
 
     /// <summary>Builds an ELF from sources in tests/guests/host; returns its path.</summary>
-    public static string Build(params string[] sources)
+    public static string Build(params string[] sources) => BuildWith("", sources);
+
+    /// <summary>Builds with extra compiler flags (-D definitions); returns the ELF's path.</summary>
+    public static string BuildWith(string extraFlags, params string[] sources)
     {
         if (!CrossTools.Available("gcc")) Assert.Ignore("aarch64-linux-gnu-gcc is not installed (apt-get install gcc-aarch64-linux-gnu)");
         string ld = Path.Combine(SourceDir, "link.ld");
-        var key = new StringBuilder(Flags).Append(File.ReadAllText(ld));
+        var key = new StringBuilder(Flags).Append(extraFlags).Append(File.ReadAllText(ld));
         foreach (var s in sources) key.Append(s).Append(File.ReadAllText(Path.Combine(SourceDir, s)));
         string elf = Path.Combine(CrossTools.BuildDir, $"host-{Path.GetFileNameWithoutExtension(sources[0])}-{CrossTools.Hash(key.ToString())}.elf");
         if (File.Exists(elf)) return elf;
         string tmp = elf + $".tmp{Environment.ProcessId}";
         string srcs = string.Join(" ", sources.Select(s => Path.Combine(SourceDir, s)));
-        CrossTools.Run(CrossTools.Prefix + "gcc", $"{Flags} -T {ld} -o {tmp} {srcs}");
+        CrossTools.Run(CrossTools.Prefix + "gcc", $"{Flags} {extraFlags} -T {ld} -o {tmp} {srcs}");
         File.Move(tmp, elf, overwrite: true);
         return elf;
     }

@@ -82,6 +82,62 @@ public static class CrossTools
         return stdout.Result;
     }
 
+    // ---- bare-metal guests (tests/guests) ----
+
+    /// <summary>The guest sources: runtime/, programs/, differential/.</summary>
+    public static string GuestsDir => Path.Combine(RepoRoot, "tests", "guests");
+
+    /// <summary>The C flags every guest is built with. Freestanding, no SIMD in compiled code (the integer ISA
+    /// is what the guests test), strict alignment (RAM is Device memory while the MMU is off, so unaligned
+    /// accesses fault), no outline atomics (there is no libatomic helper to call).</summary>
+    public const string GuestCFlags =
+        "-O2 -g0 -Wall -ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns -nostdlib -static " +
+        "-mgeneral-regs-only -mstrict-align -fno-pic -fno-stack-protector -mno-outline-atomics";
+
+    public static void RequireCompiler()
+    {
+        if (!Available("gcc"))
+            NUnit.Framework.Assert.Ignore("aarch64-linux-gnu-gcc is not installed (apt-get install gcc-aarch64-linux-gnu)");
+    }
+
+    /// <summary>
+    /// Builds a bare-metal guest ELF for <c>-M virt</c> from <paramref name="sources"/> (C or .S files; paths
+    /// relative to tests/guests or absolute) linked with the runtime (tests/guests/runtime: crt0, vectors,
+    /// semihosting, printf). <paramref name="flags"/> go to gcc after the defaults (e.g. "-march=armv8.1-a").
+    /// The ELF is cached under tests/guests/build by a hash of every input; returns its path.
+    /// </summary>
+    public static string BuildGuest(string name, IEnumerable<string> sources, string flags = "")
+    {
+        RequireCompiler();
+        string runtime = Path.Combine(GuestsDir, "runtime");
+        var runtimeFiles = Directory.GetFiles(runtime).Where(f => f.EndsWith(".c") || f.EndsWith(".S") || f.EndsWith(".h") || f.EndsWith(".ld"))
+            .OrderBy(f => f, StringComparer.Ordinal).ToList();
+        var srcs = sources.Select(s => Path.IsPathRooted(s) ? s : Path.Combine(GuestsDir, s)).ToList();
+        var compiled = runtimeFiles.Where(f => f.EndsWith(".c") || f.EndsWith(".S")).Concat(srcs).ToList();
+
+        var key = new StringBuilder().Append(GuestCFlags).Append('\n').Append(flags).Append('\n');
+        foreach (var f in runtimeFiles.Concat(srcs))
+            key.Append(Path.GetFileName(f)).Append('\n').Append(File.ReadAllText(f)).Append('\n');
+        // Headers next to the program sources are inputs too.
+        foreach (var dir in srcs.Select(Path.GetDirectoryName).Distinct())
+            foreach (var h in Directory.GetFiles(dir!, "*.h").OrderBy(f => f, StringComparer.Ordinal))
+                key.Append(Path.GetFileName(h)).Append('\n').Append(File.ReadAllText(h)).Append('\n');
+        string elf = Path.Combine(BuildDir, $"guest-{name}-{Hash(key.ToString())}.elf");
+        if (File.Exists(elf)) return elf;
+
+        string tmp = $"{elf}.tmp{Environment.ProcessId}";
+        var includes = new[] { runtime }.Concat(srcs.Select(Path.GetDirectoryName)!).Distinct().Select(d => $"-I{d}");
+        string args = $"{GuestCFlags} {flags} {string.Join(' ', includes)} -Wl,-T,{Path.Combine(runtime, "link.ld")} " +
+                      $"-Wl,--build-id=none -Wl,--no-warn-rwx-segments -o {tmp} {string.Join(' ', compiled)} -lgcc";
+        try
+        {
+            Run(Prefix + "gcc", args);
+            File.Move(tmp, elf, overwrite: true);
+        }
+        finally { File.Delete(tmp); }
+        return elf;
+    }
+
     private static string FindRepoRoot()
     {
         var d = new DirectoryInfo(AppContext.BaseDirectory);
