@@ -4,7 +4,7 @@ namespace FastArm.Jit;
 
 public sealed unsafe partial class Cpu
 {
-    private const ulong CPTR_TFP = 1UL << 10;
+    // CPTR_TFP (bit 10) is declared with the other trap bits in State/Cpu.SystemRegisters.cs.
 
     /// <summary>
     /// AArch64.CheckFPAdvSIMDEnabled (Arm ARM, shared/functions/system): CPACR_EL1.FPEN at EL0/EL1 (unless
@@ -22,7 +22,7 @@ public sealed unsafe partial class Cpu
         {
             ulong fpen = (S.Sys.CPACR_EL1 >> 20) & 3;
             bool disabled = fpen switch { 1 => el == 0, 3 => false, _ => true };
-            if (disabled) { FpAccessTrap(1); return false; }
+            if (disabled) { RaiseFpAccessTrap(1); return false; }
         }
         if (el <= 2 && el2Enabled)
         {
@@ -33,9 +33,9 @@ public sealed unsafe partial class Cpu
                 disabled = fpen switch { 1 => el == 0 && tge, 3 => false, _ => true };
             }
             else disabled = (S.Sys.CPTR_EL2 & CPTR_TFP) != 0;
-            if (disabled) { FpAccessTrap(2); return false; }
+            if (disabled) { RaiseFpAccessTrap(2); return false; }
         }
-        if (Config.HasEl3 && (S.Sys.CPTR_EL3 & CPTR_TFP) != 0) { FpAccessTrap(3); return false; }
+        if (Config.HasEl3 && (S.Sys.CPTR_EL3 & CPTR_TFP) != 0) { RaiseFpAccessTrap(3); return false; }
         return true;
     }
 
@@ -43,7 +43,7 @@ public sealed unsafe partial class Cpu
     /// AArch64.AdvSIMDFPAccessTrap: EC 0x07 with ISS CV = 1, COND = 0b1110 (ConditionSyndrome() in AArch64
     /// state), except that a trap aimed at EL1 while HCR_EL2.TGE = 1 goes to EL2 as an Uncategorized exception.
     /// </summary>
-    private void FpAccessTrap(int targetEl)
+    private void RaiseFpAccessTrap(int targetEl)
     {
         bool el2Enabled = Config.HasEl2 && (!Config.HasEl3 || (S.Sys.SCR_EL3 & 1) != 0);
         if (targetEl == 1 && el2Enabled && (S.Sys.HCR_EL2 & (1UL << 27)) != 0)
