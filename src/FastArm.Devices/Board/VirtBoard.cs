@@ -103,7 +103,11 @@ public sealed class VirtBoard : IDisposable, IPowerController
             Counter = options.Counter ?? new SystemCounter();
             Timer = new GenericTimer(cpu, Counter, Gic);
             Timer.Attach();
-            if (Gic is GicV3 g3) g3.ConnectCpu(0, cpu, Timer.Wake);
+            if (Gic is GicV3 g3)
+            {
+                g3.ConnectCpu(0, cpu, Timer.Wake);
+                if (options.Cpu.HasEl2) cpu.SystemRegisterDevices.Add(new GicV3HypRegisters());
+            }
             else ((GicV2)Gic).ConnectCpu(0, cpu, Timer.Wake);
 
             _ownsSerial = options.Serial == null;

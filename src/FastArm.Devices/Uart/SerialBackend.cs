@@ -84,7 +84,17 @@ public sealed class ConsoleSerial : SerialBackend
     /// <summary>Interactive input (raw terminal with Ctrl-A escapes); null = read <see cref="HostConsole"/> directly.</summary>
     public TerminalInput? Terminal { get; set; }
 
+    /// <summary>
+    /// False: the console is output only (its input belongs to someone else, e.g. semihosting reading an
+    /// interactive terminal, which blocks). True by default unless the console's input is a terminal and no
+    /// <see cref="Terminal"/> reader is attached.
+    /// </summary>
+    public bool InputEnabled { get; set; } = true;
+
     public ConsoleSerial(HostConsole console) => _console = console;
+
+    /// <summary>Reading the console directly is safe only when it cannot block: not an interactive terminal.</summary>
+    private bool DirectInput => InputEnabled && !_console.InputIsTerminal;
 
     public override void Write(ReadOnlySpan<byte> bytes) => _console.Write(bytes);
 
@@ -93,6 +103,7 @@ public sealed class ConsoleSerial : SerialBackend
         get
         {
             if (Terminal != null) return Terminal.InputPending;
+            if (!DirectInput) return false;
             Fill();
             return _pos < _len;
         }
@@ -101,9 +112,10 @@ public sealed class ConsoleSerial : SerialBackend
     public override bool TryRead(out byte value)
     {
         if (Terminal != null) return Terminal.TryRead(out value);
+        value = 0;
+        if (!DirectInput) return false;
         Fill();
         if (_pos < _len) { value = _buf[_pos++]; return true; }
-        value = 0;
         return false;
     }
 

@@ -171,7 +171,8 @@ public static class RunCommand
 
         bool quit = false;
         Machine? current = null;
-        if (serial is ConsoleSerial cs && ctx.Console == null && TerminalInput.StdinIsTerminal())
+        // Semihosting reads the terminal itself (blocking, line by line), so then the UART gets no input.
+        if (serial is ConsoleSerial cs && ctx.Console == null && TerminalInput.StdinIsTerminal() && !o.Semihosting)
         {
             terminal = new TerminalInput
             {
