@@ -37,7 +37,7 @@ public class LinuxBootTests
         check rtc '[ -e /sys/class/rtc/rtc0 ] && [ "$(date +%Y)" -ge 2024 ]'
         check sleep 'sleep 1'
         check arith '[ $((6 * 7)) = 42 ]'
-        check fp 'awk "BEGIN { exit !(sqrt(2) > 1.414 && sqrt(2) < 1.415) }"'
+        check fp '[ "$(awk "BEGIN { printf \"%.6f %.3f\", 1 / 3 * 3 + 0.25, 22 / 7 * 1000 }")" = "1.250000 3142.857" ]'
         check gzip 'echo fastarm | gzip | gunzip | grep -q fastarm'
         check psci 'grep -q "psci" /proc/device-tree/psci/compatible'
         if [ -z "$fail" ]; then echo "FASTARM-BOOT-RESULT: pass $(cut -d' ' -f1 /proc/uptime)s"; else echo "FASTARM-BOOT-RESULT: fail:$fail"; fi
