@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using FastArm.Devices.Boot;
@@ -278,17 +279,92 @@ public sealed unsafe class Machine : IDisposable
     /// </summary>
     public StopReason Run(ulong? until = null, ulong? maxInstructions = null, TimeSpan? timeout = null)
     {
-        var reason = Cpu.Run(new RunLimits(maxInstructions, until, timeout));
+        _userStop = false;
+        StopReason reason = _pollers.Count == 0
+            ? Cpu.Run(new RunLimits(maxInstructions, until, timeout))
+            : RunPolled(until, maxInstructions, timeout);
         Console.Flush();
         if (reason == StopReason.StopRequested && Semihosting.FatalError != null) return StopReason.Fatal;
         return reason;
+    }
+
+    // ---- devices polled from the run loop ----
+
+    private readonly List<Action> _pollers = [];
+    private volatile bool _userStop;
+    private long _deadlineTicks = long.MaxValue;
+    private bool _timedOut;
+
+    /// <summary>
+    /// Instructions between two rounds of device polling (timers, UART input, RTC): the latency of a timer
+    /// interrupt in instructions. Polling also happens after every idle period of WFI.
+    /// </summary>
+    public ulong PollInterval { get; set; } = 4096;
+
+    /// <summary>
+    /// Adds a device poll to the run loop: called on the CPU's thread every <see cref="PollInterval"/>
+    /// instructions and each time the CPU wakes from an idle wait in WFI. With no pollers <see cref="Run"/> is
+    /// the plain interpreter loop.
+    /// </summary>
+    public void AddPoller(Action poll) => _pollers.Add(poll);
+
+    private void RunPollers()
+    {
+        foreach (var p in _pollers) p();
+    }
+
+    /// <summary>Run in slices of <see cref="PollInterval"/> instructions with the pollers between them.</summary>
+    private StopReason RunPolled(ulong? until, ulong? maxInstructions, TimeSpan? timeout)
+    {
+        ulong remaining = maxInstructions ?? ulong.MaxValue;
+        _deadlineTicks = timeout is { } t ? Stopwatch.GetTimestamp() + (long)(t.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+        _timedOut = false;
+        var innerIdle = Cpu.Idle;
+        Cpu.Idle = IdleAndPoll;
+        try
+        {
+            while (true)
+            {
+                if (_userStop) return StopReason.StopRequested;
+                if (remaining == 0) return StopReason.InstructionLimit;
+                if (Stopwatch.GetTimestamp() >= _deadlineTicks) return StopReason.Timeout;
+                ulong slice = Math.Min(PollInterval, remaining);
+                var reason = Cpu.Run(new RunLimits(slice, until, null));
+                RunPollers();
+                switch (reason)
+                {
+                    case StopReason.InstructionLimit:
+                        remaining -= slice;
+                        continue;
+                    case StopReason.StopRequested:
+                        if (_userStop || Semihosting.FatalError != null) return StopReason.StopRequested;
+                        if (_timedOut) return StopReason.Timeout;
+                        continue;   // the idle hook ended the slice so that the loop looks at its limits
+                    default:
+                        return reason;
+                }
+            }
+        }
+        finally { Cpu.Idle = innerIdle; }
+
+        void IdleAndPoll(Cpu cpu)
+        {
+            if (innerIdle != null) innerIdle(cpu); else Thread.Sleep(1);
+            RunPollers();
+            if (Stopwatch.GetTimestamp() >= _deadlineTicks) { _timedOut = true; cpu.RequestStop(); }
+            else if (_userStop) cpu.RequestStop();
+        }
     }
 
     /// <summary>Executes one instruction (or takes one exception).</summary>
     public StopReason Step() => Run(maxInstructions: 1);
 
     /// <summary>Makes a <see cref="Run"/> in progress on another thread return at the next instruction boundary.</summary>
-    public void Stop() => Cpu.RequestStop();
+    public void Stop()
+    {
+        _userStop = true;
+        Cpu.RequestStop();
+    }
 
     /// <summary>The guest's exit code once it has exited (semihosting SYS_EXIT), else null.</summary>
     public int? ExitCode => Cpu.ExitCode;

@@ -24,8 +24,8 @@ public sealed class CliContext
 
 /// <summary>
 /// The `fastarm` command line: <c>fastarm COMMAND [options]</c>. Commands are listed in <see cref="Commands"/>; a
-/// new one (images fetch, the Linux boot options) is one more entry there. With no arguments fastarm will boot the
-/// default machine; that is not implemented yet.
+/// new one is one more entry there. With no arguments fastarm boots the default guest (Debian's kernel and the
+/// busybox initramfs) to an interactive shell.
 /// </summary>
 public static class CommandLine
 {
@@ -33,7 +33,8 @@ public static class CommandLine
 
     private static readonly Command[] Commands =
     [
-        new("run", "run a bare-metal program (ELF or raw) on the virt board", RunCommand.Run),
+        new("run", "run a program (Linux Image, ELF or raw) on the virt board", RunCommand.Run),
+        new("images", "fetch the default guest images (Debian 12 kernel, busybox initramfs)", ImagesCommand.Run),
     ];
 
     public static string Usage => $"""
@@ -44,23 +45,37 @@ public static class CommandLine
         commands:
         {string.Join(Environment.NewLine, Commands.Select(c => $"  {c.Name,-12}{c.Summary}"))}
 
-        `fastarm` with no command will boot Linux on the default machine (not implemented yet).
+        `fastarm` with no command boots Debian 12's arm64 Linux with a busybox initramfs to a shell on this
+        terminal (fetching the images first when they are missing; Ctrl-A x quits, Ctrl-A h helps).
         `fastarm COMMAND --help` describes a command.
 
         """;
 
     public static int Run(string[] args) => Run(args, new CliContext());
 
+    /// <summary>The default command line of the kernel: the PL011 as the console.</summary>
+    public const string DefaultAppend = "console=ttyAMA0";
+
+    /// <summary><c>fastarm</c> alone: fetch the images when missing, then boot them with the console on this terminal.</summary>
+    private static int BootDefault(CliContext ctx)
+    {
+        var images = ImagesCommand.Locate();
+        if (!images.Present)
+        {
+            ctx.Error.WriteLine($"fastarm: fetching the guest images into {images.CacheDir}");
+            string? error;
+            try { error = images.Fetch(ctx.Error); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException) { error = e.Message; }
+            if (error != null) return ctx.Fail("images fetch", error);
+        }
+        return RunCommand.Run(["--kernel", images.KernelPath, "--initrd", images.InitramfsPath, "--append", DefaultAppend], ctx);
+    }
+
     public static int Run(string[] args, CliContext ctx)
     {
         try
         {
-            if (args.Length == 0)
-            {
-                ctx.Error.Write(Usage);
-                ctx.Error.WriteLine("fastarm: booting Linux is not implemented yet; use `fastarm run --kernel PROGRAM` for bare-metal programs");
-                return RunCommand.ExitUsage;
-            }
+            if (args.Length == 0) return BootDefault(ctx);
             if (args[0] is "--help" or "-h" or "help")
             {
                 ctx.Out.Write(Usage);
