@@ -22,7 +22,14 @@ public sealed unsafe class Machine : IDisposable
     private ulong _imageEnd;
     private bool _semihostingEnabled;
 
+    /// <summary>The boot CPU (index 0); registers by name, hooks and loaders act on it.</summary>
     public Cpu Cpu { get; }
+
+    private readonly List<Cpu> _cpus = [];
+    private readonly List<bool> _powered = [];
+
+    /// <summary>Every CPU, the boot CPU first. More are added with <see cref="AddCpu"/>.</summary>
+    public IReadOnlyList<Cpu> Cpus => _cpus;
     public PhysicalBus Bus { get; }
 
     /// <summary>Guest console I/O shared by semihosting and the UARTs.</summary>
@@ -40,6 +47,8 @@ public sealed unsafe class Machine : IDisposable
     {
         Bus = new PhysicalBus();
         Cpu = new Cpu(Bus, config ?? new CpuConfig());
+        _cpus.Add(Cpu);
+        _powered.Add(true);
         Console = console ?? HostConsole.Standard();
         Semihosting = new ArmSemihosting(Console) { HeapInfo = ComputeHeapInfo };
     }
@@ -267,8 +276,46 @@ public sealed unsafe class Machine : IDisposable
     public void Reset(ulong pc = 0, int? el = null)
     {
         Cpu.Reset(el ?? (Cpu.Config.HasEl3 ? 3 : Cpu.Config.HasEl2 ? 2 : 1), pc);
+        for (int i = 1; i < _cpus.Count; i++) _powered[i] = false;   // secondaries wait for a CPU_ON
         Semihosting.Reset();
     }
+
+    // ---- more than one CPU ----
+
+    /// <summary>
+    /// Adds a CPU like the boot CPU, with the next <see cref="CpuConfig.CpuIndex"/> (so the next MPIDR_EL1). It
+    /// starts powered off: <see cref="PowerOn"/> (PSCI CPU_ON) sets it going. The CPUs share the bus and take
+    /// turns on the calling thread, <see cref="PollInterval"/> instructions at a time.
+    /// </summary>
+    public Cpu AddCpu()
+    {
+        var cpu = new Cpu(Bus, Cpu.Config with { CpuIndex = _cpus.Count });
+        _cpus.Add(cpu);
+        _powered.Add(false);
+        return cpu;
+    }
+
+    public bool IsPowered(int index) => _powered[index];
+
+    /// <summary>Resets CPU <paramref name="index"/> at <paramref name="el"/> with PC = <paramref name="pc"/> and X0 =
+    /// <paramref name="x0"/> (MMU off, interrupts masked), and lets it run.</summary>
+    public void PowerOn(int index, int el, ulong pc, ulong x0)
+    {
+        var cpu = _cpus[index];
+        cpu.Reset(el, pc);
+        cpu.SetX(0, x0);
+        _powered[index] = true;
+    }
+
+    /// <summary>Stops CPU <paramref name="index"/> at its next instruction boundary until a later <see cref="PowerOn"/>.</summary>
+    public void PowerOff(int index)
+    {
+        _powered[index] = false;
+        _cpus[index].RequestStop();
+    }
+
+    /// <summary>The index of the CPU executing now (devices without a CPU port, such as a GICv2, ask).</summary>
+    public int CurrentCpuIndex { get; private set; }
 
     // ---- running ----
 
@@ -280,7 +327,7 @@ public sealed unsafe class Machine : IDisposable
     public StopReason Run(ulong? until = null, ulong? maxInstructions = null, TimeSpan? timeout = null)
     {
         _userStop = false;
-        StopReason reason = _pollers.Count == 0
+        StopReason reason = _pollers.Count == 0 && _cpus.Count == 1
             ? Cpu.Run(new RunLimits(maxInstructions, until, timeout))
             : RunPolled(until, maxInstructions, timeout);
         Console.Flush();
@@ -313,47 +360,102 @@ public sealed unsafe class Machine : IDisposable
         foreach (var p in _pollers) p();
     }
 
-    /// <summary>Run in slices of <see cref="PollInterval"/> instructions with the pollers between them.</summary>
+    /// <summary>
+    /// Run in slices of <see cref="PollInterval"/> instructions with the pollers between them. With several CPUs
+    /// each powered CPU runs one slice in turn; a CPU waiting in WFI/WFE gives its turn to the others, and only
+    /// when none has work does the machine sleep (the CPU's <see cref="Cpu.Idle"/>, the board's timer wait).
+    /// </summary>
     private StopReason RunPolled(ulong? until, ulong? maxInstructions, TimeSpan? timeout)
     {
         ulong remaining = maxInstructions ?? ulong.MaxValue;
         _deadlineTicks = timeout is { } t ? Stopwatch.GetTimestamp() + (long)(t.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
         _timedOut = false;
-        var innerIdle = Cpu.Idle;
-        Cpu.Idle = IdleAndPoll;
+        bool multi = _cpus.Count > 1;
+        var innerIdle = new Action<Cpu>?[_cpus.Count];
+        for (int i = 0; i < _cpus.Count; i++)
+        {
+            innerIdle[i] = _cpus[i].Idle;
+            _cpus[i].Idle = IdleAndPoll;
+        }
         try
         {
             while (true)
             {
-                if (_userStop) return StopReason.StopRequested;
-                if (remaining == 0) return StopReason.InstructionLimit;
-                if (Stopwatch.GetTimestamp() >= _deadlineTicks) return StopReason.Timeout;
-                ulong slice = Math.Min(PollInterval, remaining);
-                var reason = Cpu.Run(new RunLimits(slice, until, null));
-                RunPollers();
-                switch (reason)
+                bool ranAny = false;
+                for (int i = 0; i < _cpus.Count; i++)
                 {
-                    case StopReason.InstructionLimit:
-                        remaining -= slice;
-                        continue;
-                    case StopReason.StopRequested:
-                        if (_userStop || Semihosting.FatalError != null) return StopReason.StopRequested;
-                        if (_timedOut) return StopReason.Timeout;
-                        continue;   // the idle hook ended the slice so that the loop looks at its limits
-                    default:
-                        return reason;
+                    if (_userStop) return StopReason.StopRequested;
+                    if (remaining == 0) return StopReason.InstructionLimit;
+                    if (Stopwatch.GetTimestamp() >= _deadlineTicks) return StopReason.Timeout;
+                    if (!_powered[i]) continue;
+                    ranAny = true;
+                    var cpu = _cpus[i];
+                    CurrentCpuIndex = i;
+                    ulong slice = Math.Min(PollInterval, remaining);
+                    ulong before = cpu.InstructionsExecuted;
+                    var reason = cpu.Run(new RunLimits(slice, until, null));
+                    if (!multi) RunPollers();
+                    switch (reason)
+                    {
+                        case StopReason.InstructionLimit:
+                            remaining -= slice;
+                            continue;
+                        case StopReason.StopRequested:
+                            remaining -= Math.Min(remaining, cpu.InstructionsExecuted - before);
+                            if (_userStop || Semihosting.FatalError != null) return StopReason.StopRequested;
+                            if (_timedOut) return StopReason.Timeout;
+                            continue;   // the idle hook, or a CPU powering off, ended the slice
+                        default:
+                            return reason;
+                    }
+                }
+                if (multi) RunPollers();
+                if (!ranAny)
+                {
+                    // Every CPU is off (CPU_OFF of the last one): nothing will ever run again.
+                    if (_userStop) return StopReason.StopRequested;
+                    Thread.Sleep(1);
+                    RunPollers();
+                    if (Stopwatch.GetTimestamp() >= _deadlineTicks) return StopReason.Timeout;
                 }
             }
         }
-        finally { Cpu.Idle = innerIdle; }
+        finally
+        {
+            for (int i = 0; i < _cpus.Count; i++) _cpus[i].Idle = innerIdle[i];
+            CurrentCpuIndex = 0;
+        }
 
         void IdleAndPoll(Cpu cpu)
         {
-            if (innerIdle != null) innerIdle(cpu); else Thread.Sleep(1);
+            if (multi)
+            {
+                // Another CPU has work: give it the turn instead of sleeping.
+                if (AnyOtherRunnable(cpu)) { cpu.RequestStop(); return; }
+                var inner = innerIdle[cpu.Config.CpuIndex];
+                if (inner != null) inner(cpu); else Thread.Sleep(1);
+                RunPollers();
+                if (Stopwatch.GetTimestamp() >= _deadlineTicks) _timedOut = true;
+                cpu.RequestStop();   // let the others look at what woke the machine
+                return;
+            }
+            if (innerIdle[0] != null) innerIdle[0]!(cpu); else Thread.Sleep(1);
             RunPollers();
             if (Stopwatch.GetTimestamp() >= _deadlineTicks) { _timedOut = true; cpu.RequestStop(); }
             else if (_userStop) cpu.RequestStop();
         }
+    }
+
+    /// <summary>A powered CPU other than <paramref name="self"/> that is not waiting, or whose wait is over.</summary>
+    private bool AnyOtherRunnable(Cpu self)
+    {
+        for (int i = 0; i < _cpus.Count; i++)
+        {
+            var c = _cpus[i];
+            if (c == self || !_powered[i]) continue;
+            if (!c.IsWaitingForInterrupt || c.IrqLine || c.FiqLine) return true;
+        }
+        return false;
     }
 
     /// <summary>Executes one instruction (or takes one exception).</summary>
@@ -363,13 +465,29 @@ public sealed unsafe class Machine : IDisposable
     public void Stop()
     {
         _userStop = true;
-        Cpu.RequestStop();
+        foreach (var c in _cpus) c.RequestStop();
     }
 
     /// <summary>The guest's exit code once it has exited (semihosting SYS_EXIT), else null.</summary>
-    public int? ExitCode => Cpu.ExitCode;
+    public int? ExitCode
+    {
+        get
+        {
+            foreach (var c in _cpus) if (c.ExitCode != null) return c.ExitCode;
+            return null;
+        }
+    }
 
-    public ulong InstructionsExecuted => Cpu.InstructionsExecuted;
+    /// <summary>Instructions executed by all CPUs.</summary>
+    public ulong InstructionsExecuted
+    {
+        get
+        {
+            ulong n = 0;
+            foreach (var c in _cpus) n += c.InstructionsExecuted;
+            return n;
+        }
+    }
 
     // ---- hooks (see Cpu for when each fires) ----
 
@@ -408,7 +526,7 @@ public sealed unsafe class Machine : IDisposable
     public void Dispose()
     {
         Console.Flush();
-        Cpu.Dispose();
+        foreach (var c in _cpus) c.Dispose();
         foreach (var r in _ownedRam) r.Dispose();
     }
 }

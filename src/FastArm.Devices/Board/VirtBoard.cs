@@ -5,6 +5,7 @@ using FastArm.Devices.Rtc;
 using FastArm.Devices.Timer;
 using FastArm.Devices.Uart;
 using FastArm.Jit;
+using FastArm.Jit.State;
 using PsciFirmware = FastArm.Devices.Psci.Psci;
 
 namespace FastArm.Devices.Board;
@@ -19,6 +20,8 @@ public sealed record VirtBoardOptions
     public HostConsole? Console { get; init; }
     /// <summary>The host side of the PL011; null = <see cref="Console"/>.</summary>
     public SerialBackend? Serial { get; init; }
+    /// <summary>Number of CPUs (1 to 8); the secondaries start powered off and are started with PSCI CPU_ON.</summary>
+    public int Cpus { get; init; } = 1;
     /// <summary>Interrupt controller: 3 (GICv3, the default, as QEMU's virt with gic-version=3) or 2.</summary>
     public int GicVersion { get; init; } = 3;
     /// <summary>
@@ -52,12 +55,17 @@ public sealed class VirtBoard : IDisposable, IPowerController
     /// <summary>The most RAM the low RAM window of the virt map holds (0x40000000 up to 256 GiB).</summary>
     public const ulong MaxRamSize = 255UL << 30;
 
+    /// <summary>CPUs the board supports (a GICv2 serves at most 8; MPIDR_EL1 Aff1 stays 0 up to 8).</summary>
+    public const int MaxCpus = 8;
+
     public VirtBoardOptions Options { get; }
     public Machine Machine { get; }
     public Pl011 Uart0 { get; }
     public Pl031 Rtc { get; }
     public GicBase Gic { get; }
+    /// <summary>The boot CPU's generic timer (<see cref="Timers"/> has every CPU's).</summary>
     public GenericTimer Timer { get; }
+    public IReadOnlyList<GenericTimer> Timers { get; }
     public SystemCounter Counter { get; }
     public PsciFirmware Psci { get; }
     public SerialBackend Serial { get; }
@@ -77,53 +85,71 @@ public sealed class VirtBoard : IDisposable, IPowerController
         Options = options;
         if (options.RamSize == 0 || (options.RamSize & 0xFFF) != 0 || options.RamSize > MaxRamSize)
             throw new ArgumentOutOfRangeException(nameof(options), $"RAM size 0x{options.RamSize:X} must be a non-zero multiple of 4 KiB up to 255 GiB");
+        if (options.Cpus is < 1 or > MaxCpus)
+            throw new ArgumentOutOfRangeException(nameof(options), $"{options.Cpus} CPUs: the board has 1 to {MaxCpus}");
         if (options.GicVersion is not (2 or 3))
             throw new ArgumentOutOfRangeException(nameof(options), $"GIC version {options.GicVersion} is not 2 or 3");
         Machine = new Machine(options.Cpu, options.Console);
         try
         {
             var bus = Machine.Bus;
-            var cpu = Machine.Cpu;
             var trace = options.Trace;
             Machine.MapRam(RamBase, options.RamSize);
 
-            // Interrupt controller, then the timer whose PPIs it takes.
+            int n = options.Cpus;
+            for (int i = 1; i < n; i++) Machine.AddCpu();
+
+            // Interrupt controller, then the timers whose PPIs it takes.
             if (options.GicVersion == 3)
             {
-                var gic = new GicV3(1) { Trace = trace };
+                var gic = new GicV3(n) { Trace = trace };
                 gic.Map(bus, GicDistBase, GicRedistBase, GicV3.VirtRedistributorRegionSize);
                 Gic = gic;
             }
             else
             {
-                var gic = new GicV2(1) { Trace = trace };
+                var gic = new GicV2(n) { Trace = trace, CurrentCpu = () => Machine.CurrentCpuIndex };
                 gic.Map(bus, GicDistBase, GicCpuBase);
                 Gic = gic;
             }
             Counter = options.Counter ?? new SystemCounter();
-            Timer = new GenericTimer(cpu, Counter, Gic);
-            Timer.Attach();
-            if (Gic is GicV3 g3)
+            var timers = new GenericTimer[n];
+            for (int i = 0; i < n; i++)
             {
-                g3.ConnectCpu(0, cpu, Timer.Wake);
-                if (options.Cpu.HasEl2) cpu.SystemRegisterDevices.Add(new GicV3HypRegisters());
+                var c = Machine.Cpus[i];
+                var timer = timers[i] = new GenericTimer(c, Counter, Gic);
+                timer.Attach();
+                Action wake = n == 1 ? timer.Wake : WakeAll;
+                if (Gic is GicV3 g3)
+                {
+                    g3.ConnectCpu(i, c, wake);
+                    if (options.Cpu.HasEl2) c.SystemRegisterDevices.Add(new GicV3HypRegisters());
+                }
+                else ((GicV2)Gic).ConnectCpu(i, c, wake);
+                if (n > 1)
+                {
+                    c.Idle = AllCpusIdle;
+                    c.TlbiBroadcast = BroadcastTlbi;
+                    c.EventSent = BroadcastEvent;
+                }
             }
-            else ((GicV2)Gic).ConnectCpu(0, cpu, Timer.Wake);
+            Timers = timers;
+            Timer = timers[0];
 
             _ownsSerial = options.Serial == null;
             Serial = options.Serial ?? new ConsoleSerial(Machine.Console);
-            Serial.InputArrived = Timer.Wake;
+            Serial.InputArrived = n == 1 ? Timer.Wake : WakeAll;
             Uart0 = new Pl011(Serial, Gic.Line(32 + Uart0Spi)) { Trace = trace };
             Machine.MapDevice(Uart0Base, Pl011.Size, Uart0, "pl011");
             Rtc = new Pl031 { Irq = Gic.Line(32 + RtcSpi), Trace = trace };
             Machine.MapDevice(RtcBase, Pl031.Size, Rtc, "pl031");
 
             Psci = new PsciFirmware(this, options.PsciUsesHvc ?? !options.Cpu.HasEl2);
-            cpu.FirmwareCalls = Psci;
+            foreach (var c in Machine.Cpus) c.FirmwareCalls = Psci;
 
             if (trace != null)
             {
-                cpu.Trace = trace;
+                foreach (var c in Machine.Cpus) c.Trace = trace;
                 bus.Unassigned += (pa, write) =>
                 {
                     if (_unassignedTraced.Add(pa >> 12))
@@ -143,26 +169,114 @@ public sealed class VirtBoard : IDisposable, IPowerController
     /// <summary>The run loop's device poll: timer deadlines, UART input, RTC match.</summary>
     private void Poll()
     {
-        Timer.Poll();
+        if (Timers.Count == 1) Timer.Poll();
+        else
+        {
+            ulong now = Counter.Now;
+            foreach (var t in Timers) t.Poll(now);
+        }
         Uart0.Poll();
         Rtc.Poll();
     }
 
+    // ---- several CPUs ----
+
+    private readonly ManualResetEventSlim _wakeAll = new(false);
+
+    /// <summary>Ends an all-CPUs-idle sleep: an interrupt output rose or console input arrived.</summary>
+    private void WakeAll() => _wakeAll.Set();
+
+    /// <summary>
+    /// WFI/WFE when every CPU waits (the machine only calls it then): sleep until the earliest timer deadline of
+    /// any CPU (at most 10 ms, so host input is looked at) or until <see cref="WakeAll"/>.
+    /// </summary>
+    private void AllCpusIdle(Cpu cpu)
+    {
+        _wakeAll.Reset();
+        ulong now = Counter.Now;
+        ulong next = ulong.MaxValue;
+        foreach (var t in Timers)
+        {
+            t.Poll(now);
+            next = Math.Min(next, t.NextDeadline);
+        }
+        foreach (var c in Machine.Cpus)
+            if (c.IrqLine || c.FiqLine) return;
+        if (Uart0.InputPending) return;
+        if (Counter.SkipIdleTime && next != ulong.MaxValue)
+        {
+            Counter.AdvanceTo(next);
+        }
+        else
+        {
+            var wait = TimeSpan.FromMilliseconds(10);
+            if (next != ulong.MaxValue)
+            {
+                var until = Counter.ToHostTime(next > now ? next - now : 0);
+                if (until < wait) wait = until;
+            }
+            if (wait < TimeSpan.FromMilliseconds(1)) wait = TimeSpan.FromMilliseconds(1);
+            _wakeAll.Wait(wait);
+        }
+        now = Counter.Now;
+        foreach (var t in Timers) t.Poll(now);
+    }
+
+    /// <summary>A TLBI with broadcast (Inner Shareable) scope reaches every other CPU's TLB.</summary>
+    private void BroadcastTlbi(Cpu from, TlbiOperation op, ulong operand)
+    {
+        foreach (var c in Machine.Cpus)
+            if (c != from) c.TlbInvalidate(op, operand);
+    }
+
+    /// <summary>SEV reaches every other CPU's Event Register.</summary>
+    private void BroadcastEvent(Cpu from)
+    {
+        foreach (var c in Machine.Cpus)
+            if (c != from) c.SignalEvent();
+    }
+
     // ---- IPowerController (PSCI) ----
 
-    private ulong BootMpidr => Machine.Cpu.TryReadSysReg("MPIDR_EL1", out ulong m) ? m & 0xFF_00FF_FFFFUL : 0;
+    private static ulong AffinityOf(ulong mpidr) => mpidr & 0xFF_00FF_FFFFUL;
 
-    public int CpuOn(Cpu caller, ulong mpidr, ulong entry, ulong contextId) =>
-        (mpidr & 0xFF_00FF_FFFFUL) == BootMpidr ? PsciFirmware.AlreadyOn : PsciFirmware.InvalidParameters;
+    private int IndexOf(ulong mpidr)
+    {
+        for (int i = 0; i < Machine.Cpus.Count; i++)
+            if (Machine.Cpus[i].TryReadSysReg("MPIDR_EL1", out ulong m) && AffinityOf(m) == AffinityOf(mpidr)) return i;
+        return -1;
+    }
+
+    /// <summary>PSCI CPU_ON: the target starts at <paramref name="entry"/> at the caller's EL, MMU off, x0 = context id.</summary>
+    public int CpuOn(Cpu caller, ulong mpidr, ulong entry, ulong contextId)
+    {
+        int i = IndexOf(mpidr);
+        if (i < 0) return PsciFirmware.InvalidParameters;
+        if (Machine.IsPowered(i)) return PsciFirmware.AlreadyOn;
+        Machine.PowerOn(i, caller.S.EL, entry, contextId);
+        return PsciFirmware.Success;
+    }
 
     public void CpuOff(Cpu caller)
     {
-        // The only PE going off leaves nothing running: the machine stops as if powered off.
-        PoweredOff = true;
-        caller.RequestExit(0);
+        int i = caller.Config.CpuIndex;
+        int on = 0;
+        for (int k = 0; k < Machine.Cpus.Count; k++) if (Machine.IsPowered(k)) on++;
+        if (on <= 1)
+        {
+            // The last PE going off leaves nothing running: the machine stops as if powered off.
+            PoweredOff = true;
+            caller.RequestExit(0);
+            return;
+        }
+        Machine.PowerOff(i);
     }
 
-    public int AffinityInfo(ulong mpidr) => (mpidr & 0xFF_00FF_FFFFUL) == BootMpidr ? 0 : PsciFirmware.InvalidParameters;
+    public int AffinityInfo(ulong mpidr)
+    {
+        int i = IndexOf(mpidr);
+        return i < 0 ? PsciFirmware.InvalidParameters : Machine.IsPowered(i) ? 0 : 1;
+    }
 
     public void SystemOff(Cpu caller)
     {

@@ -152,10 +152,13 @@ public sealed class GenericTimer : ISystemRegisterDevice
             var left = Counter.ToHostTime(until - now);
             if (left < wait) wait = left;
         }
-        // Waits take whole milliseconds (a shorter timeout rounds to 0 and returns at once), so the last
-        // sub-millisecond before a deadline would otherwise spin; oversleeping it by under 1 ms is harmless.
-        if (wait < TimeSpan.FromMilliseconds(1)) wait = TimeSpan.FromMilliseconds(1);
-        _wake.Wait(wait);
+        if (cpu.IsWaitingForInterrupt)
+        {
+            // Host waits have millisecond granularity: a WFI oversleeps by less than 1 ms rather than spin.
+            _wake.Wait(TimeSpan.FromMilliseconds(Math.Max(1, Math.Ceiling(wait.TotalMilliseconds))));
+        }
+        else if (wait >= TimeSpan.FromMilliseconds(1)) _wake.Wait(wait);
+        else Thread.Yield();   // a WFE shorter than the host's sleep granularity (the event stream): complete it
         Poll();
     }
 

@@ -36,7 +36,7 @@ public static class RunCommand
           --el2                Linux: enter the kernel at EL2 (the CPU gets EL2; PSCI is then called with SMC)
           --serial SPEC        the UART's host side: stdio (default), file:PATH, tcp:127.0.0.1:PORT, none
           --no-reboot          Linux: exit (code 0) when the guest resets instead of booting it again
-          --smp N              number of CPUs (only 1 exists yet)
+          --smp N              number of CPUs, 1 to 8 (secondaries start through PSCI CPU_ON)
           --semihosting        enable Arm semihosting (HLT #0xF000): console I/O and SYS_EXIT
           --engine interp      execution engine (only the interpreter exists yet)
           --el 1|2|3           bare metal: start at this EL (default 1); 2 gives the CPU EL2, 3 gives it EL2 and EL3
@@ -107,8 +107,8 @@ public static class RunCommand
                 case "--smp":
                 {
                     ulong n = Parse.Number(name, r.Value(name, inline));
-                    if (n != 1) throw new UsageException($"--smp: {n} CPUs are not supported yet (only 1)");
-                    o.Smp = 1;
+                    if (n is < 1 or > VirtBoard.MaxCpus) throw new UsageException($"--smp: {n} CPUs: the board has 1 to {VirtBoard.MaxCpus}");
+                    o.Smp = (int)n;
                     break;
                 }
                 case "--serial": o.Serial = r.Value(name, inline); break;
@@ -193,6 +193,7 @@ public static class RunCommand
                 board = new VirtBoard(new VirtBoardOptions
                 {
                     RamSize = memory, Cpu = config, Console = console, Serial = serial, GicVersion = o.Gic, Trace = traceLine,
+                    Cpus = o.Smp,
                 });
             }
             catch (OutOfMemoryException) { return ctx.Fail("run", $"cannot allocate {memory >> 20} MiB of guest RAM"); }

@@ -88,4 +88,12 @@ public class LinuxBootTests
 
     [Test, Explicit("another full boot; run by hand when touching the EL2 paths")]
     public void DebianLinuxBootsWhenEnteredAtEl2() => AssertPassed(Boot("--el2"));
+
+    [Test, Explicit("another full boot; run by hand when touching SMP")]
+    public void DebianLinuxBootsWithFourCpus()
+    {
+        var r = Boot("--smp", "4");
+        AssertPassed(r);
+        Assert.That(r.Console, Does.Contain("smp: Brought up 1 node, 4 CPUs"));
+    }
 }

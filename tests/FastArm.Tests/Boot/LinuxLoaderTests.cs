@@ -125,7 +125,7 @@ public class LinuxLoaderTests
     private static IEnumerable<TestCaseData> LinuxUsageErrors()
     {
         yield return new TestCaseData(new[] { "--gic", "4" }, "fastarm: run: --gic: '4' is not 2 or 3").SetName("AnUnknownGicVersionIsAnError");
-        yield return new TestCaseData(new[] { "--smp", "4" }, "fastarm: run: --smp: 4 CPUs are not supported yet").SetName("MoreThanOneCpuIsAnErrorForNow");
+        yield return new TestCaseData(new[] { "--smp", "9" }, "fastarm: run: --smp: 9 CPUs: the board has 1 to 8").SetName("MoreThanEightCpusIsAnError");
         yield return new TestCaseData(new[] { "--serial", "udp:1" }, "fastarm: run: --serial: unknown serial backend 'udp:1'").SetName("AnUnknownSerialBackendIsAnError");
         yield return new TestCaseData(new[] { "--serial", "tcp:10.0.0.1:4444" }, "fastarm: run: --serial: '10.0.0.1' is not a loopback address").SetName("ANonLoopbackConsoleIsRefused");
         yield return new TestCaseData(new[] { "--initrd", "/no/such/initrd" }, "fastarm: run: cannot read '/no/such/initrd'").SetName("AnUnreadableInitrdIsAnError");
