@@ -40,6 +40,10 @@ public class LinuxBootTests
         check fp '[ "$(awk "BEGIN { printf \"%.6f %.3f\", 1 / 3 * 3 + 0.25, 22 / 7 * 1000 }")" = "1.250000 3142.857" ]'
         check gzip 'echo fastarm | gzip | gunzip | grep -q fastarm'
         check psci 'grep -q "psci" /proc/device-tree/psci/compatible'
+        check sha256 '[ "$(printf abc | sha256sum | cut -d" " -f1)" = ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad ]'
+        check gzip-1m 'dd if=/dev/urandom of=/tmp/r bs=1024 count=1024 2>/dev/null && [ "$(md5sum < /tmp/r)" = "$(gzip -c /tmp/r | gunzip | md5sum)" ]'
+        check sysfs '[ "$(cat /sys/devices/system/cpu/online)" = 0 ]'
+        check dmesg '! dmesg | grep -E -q "Oops|BUG:|Unhandled|Internal error"'
         if [ -z "$fail" ]; then echo "FASTARM-BOOT-RESULT: pass $(cut -d' ' -f1 /proc/uptime)s"; else echo "FASTARM-BOOT-RESULT: fail:$fail"; fi
         poweroff -f
         """;
