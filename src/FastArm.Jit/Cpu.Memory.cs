@@ -135,13 +135,13 @@ public sealed unsafe partial class Cpu
     /// With <see cref="MemOp.Probe"/> it only checks that the write would not fault.</summary>
     public bool TryWrite(ulong va, int size, ulong value, MemOp op)
     {
-        if ((op & MemOp.Probe) == 0
-            && ((va & (ulong)(size - 1)) == 0 || !AlignmentRequired(op)) && (va & 0xFFF) + (ulong)size <= 0x1000
+        if (((va & (ulong)(size - 1)) == 0 || !AlignmentRequired(op)) && (va & 0xFFF) + (ulong)size <= 0x1000
             && Translate(va, AccessType.Write, IsUnprivileged(op), out ulong pa, out _))
         {
             byte* p = Bus.RamPointer(pa, (ulong)size, true);
             if (p != null)
             {
+                if ((op & MemOp.Probe) != 0) return true;
                 switch (size)
                 {
                     case 1: *p = (byte)value; break;
@@ -421,8 +421,6 @@ public sealed unsafe partial class Cpu
     // value or to other bytes does not, a size that differs from the LDXR's passes only if the bytes compare
     // equal, an address that differs fails. CLREX and exception return clear the monitor.
 
-    private ulong _exclusiveValue, _exclusiveHigh;
-
     /// <summary>LDXR/LDAXR (1..8 bytes) and LDXP/LDAXP (8 or 16 bytes): an aligned read that arms the monitor.</summary>
     public bool TryLoadExclusive(ulong va, int size, MemOp op, out ulong lo, out ulong hi)
     {
@@ -437,9 +435,9 @@ public sealed unsafe partial class Cpu
         S.ExclusiveAddress = va;
         S.ExclusiveSize = (ulong)size;
         S.ExclusiveArmed = 1;
-        _exclusiveValue = lo;
+        S.ExclusiveValue = lo;
         // Only a pair load sets the high half the pair store compares against (QEMU keeps it apart too).
-        if (size == 16) _exclusiveHigh = hi;
+        if (size == 16) S.ExclusiveHigh = hi;
         return true;
     }
 
@@ -461,7 +459,7 @@ public sealed unsafe partial class Cpu
         if (!ResolveAtomic(va, size, op, writeOnly: true, out var p)) return false;
         ClearExclusive();
         AtomicRead(in p, out ulong curLo, out ulong curHi);
-        if (curLo != _exclusiveValue || (size == 16 && curHi != _exclusiveHigh)) return true;
+        if (curLo != S.ExclusiveValue || (size == 16 && curHi != S.ExclusiveHigh)) return true;
         AtomicWrite(in p, size < 8 ? Truncate(lo, size * 8) : lo, hi);
         status = 0;
         return true;

@@ -203,7 +203,7 @@ public static unsafe class SimdCore
 
     /// <summary>
     /// Across lanes: Reduce() of the pseudocode, halving recursively (the order matters for FP NaN propagation
-    /// and flags); with <c>p</c> bit 15 the result is 2*esize wide and the op widens (SADDLV, UADDLV).
+    /// and flags). SADDLV/UADDLV, whose sums widen, are <see cref="SimdMisc.AddLongAcross"/>.
     /// </summary>
     public static void Across<T>(ref CpuState s, int d, int n, int m, int c) where T : IElementOp
     {
@@ -211,7 +211,7 @@ public static unsafe class SimdCore
         V128 a = Read(ref s, n);
         ulong result = Reduce<T>(ref s, a, 0, elements, esize, p);
         V128 r = default;
-        r.Set(0, (p & 0x8000) != 0 ? 2 * esize : esize, result);
+        r.Set(0, esize, result);
         Write(ref s, d, r);
     }
 

@@ -354,7 +354,7 @@ public unsafe struct Eval : IA64Emitter<ulong>
     public void CheckFpAccess()
     {
         if (Faulted) return;
-        if (!_cpu.CheckFpAccess()) CheckException();
+        if (!_cpu.CheckFPAdvSIMDEnabled()) CheckException();
     }
 
     public readonly void CallState(StateHelper helper, int a, int b, int c, int d)

@@ -61,9 +61,7 @@ public static class LoadStoreFp
     }
 
     /// <summary>CheckFPAdvSIMDEnabled64(): the CPACR/CPTR traps of SIMD&amp;FP instructions.</summary>
-    private static void CheckFp<E, V>(ref E e) where E : struct, IA64Emitter<V>
-    {
-    }
+    private static void CheckFp<E, V>(ref E e) where E : struct, IA64Emitter<V> => e.CheckFpAccess();
 
     /// <summary>LDR/STR (immediate, SIMD&amp;FP), unsigned offset: imm12 scaled by the access size.</summary>
     public static void LdStFpUnsignedImm<E, V>(ref E e, in Fields f) where E : struct, IA64Emitter<V>

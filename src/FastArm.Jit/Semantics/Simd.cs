@@ -264,7 +264,8 @@ public static class Simd
                 Emit<E, V>(ref e, SimdCore.Widen<ShiftLongOp>, d, n, (uint)(8 << size), (uint)Pack(size, q));
                 return;
         }
-        if (opcode < 0b01100 || (opcode >= 0b10000 && opcode < 0b10110) || (opcode is 0b10010 or 0b10011 or 0b10100))
+        // Integer opcodes whose size/U/scalar combination is reserved, and the unallocated ones.
+        if (opcode < 0b01100 || (opcode >= 0b10000 && opcode < 0b10110))
         {
             e.Undefined();
             return;

@@ -54,6 +54,9 @@ public unsafe partial struct CpuState
     public ulong ExclusiveAddress;
     public ulong ExclusiveSize;
     public int ExclusiveArmed;
+    /// <summary>What the arming LDXR/LDXP read (LDXP: the first doubleword; ExclusiveHigh the second): a
+    /// store-exclusive passes only while memory still holds it (QEMU's model, see docs/notes/memory-access.md).</summary>
+    public ulong ExclusiveValue, ExclusiveHigh;
 
     /// <summary>Storage-only system registers and the ones not banked above.</summary>
     public SysRegs Sys;

@@ -79,6 +79,23 @@ public unsafe class LoadStoreExclusiveTests
     }
 
     [Test]
+    public void ExceptionEntryKeepsTheMonitorAsQemu()
+    {
+        using var h = LsKit.New();
+        // The SVC handler does the store-exclusive, then returns.
+        h.Bus.Load(LsKit.SyncVector, BitConverter.GetBytes(0xC800_7C41u | (4u << 16)));   // stxr w4, x1, [x2]
+        h.Bus.Load(LsKit.SyncVector + 4, BitConverter.GetBytes(0xD69F_03E0u));             // eret
+        h.Cpu.SetX(2, LsKit.Data);
+        h.Cpu.SetX(1, 0x77);
+        LsKit.Ok(h, """
+            ldxr x3, [x2]
+            svc #0
+            """);
+        Assert.That(h.X(4), Is.EqualTo(0UL));
+        Assert.That(LsKit.Read(h, LsKit.Data), Is.EqualTo(0x77UL));
+    }
+
+    [Test]
     public void StoreExclusiveToAnotherAddressFailsAsQemu()
     {
         using var h = LsKit.New();

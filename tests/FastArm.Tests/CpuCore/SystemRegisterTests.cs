@@ -329,7 +329,9 @@ public unsafe class SystemRegisterTests
         ulong isar0 = h.X(1);
         Assert.That((isar0 >> 16) & 0xF, Is.EqualTo(1UL), "CRC32");
         Assert.That((isar0 >> 20) & 0xF, Is.EqualTo(2UL), "LSE atomics");
-        Assert.That((isar0 >> 4) & 0xF, Is.EqualTo(0UL), "no AES in the default feature set");
+        Assert.That((isar0 >> 4) & 0xF, Is.EqualTo(2UL), "AES with PMULL");
+        Assert.That((isar0 >> 8) & 0xF, Is.EqualTo(1UL), "SHA1");
+        Assert.That((isar0 >> 12) & 0xF, Is.EqualTo(1UL), "SHA256");
         Assert.That(h.X(2) & 0xF, Is.EqualTo(5UL), "PARange 48 bits");
         Assert.That((h.X(2) >> 4) & 0xF, Is.EqualTo(2UL), "16-bit ASIDs");
         Assert.That((h.X(2) >> 20) & 0xF, Is.EqualTo(1UL), "16K granule");

@@ -25,8 +25,6 @@ public sealed unsafe class CpuHarness : IDisposable
         Cpu = new Cpu(Bus, config ?? new CpuConfig());
         Cpu.Reset(el, CodeBase);
         Cpu.Sp = StackTop;
-        // FP/SIMD enabled at EL0/EL1 (CPACR_EL1.FPEN = 0b11), as an OS would; tests of the trap clear it.
-        Cpu.S.Sys.CPACR_EL1 = 3UL << 20;
         // Exceptions land on a vector table of 'b .' loops at RAM+0x8000 unless a test sets its own.
         Cpu.S.VBAR[el] = VectorBase;
         for (ulong off = 0; off < 0x800; off += 0x80)

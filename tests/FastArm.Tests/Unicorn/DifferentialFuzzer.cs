@@ -60,9 +60,11 @@ public sealed class RowStats
 /// executable in Unicorn: QEMU 5.0 translates ahead of the instruction count (to the end of a translation block,
 /// and the block at a branch target), and aborts the whole process on some unallocated encodings
 /// (g_assert_not_reached in its decoder), so it must never translate random bytes. UDF ends a translation block;
-/// a fetch from a non-executable page is an error Unicorn reports without translating. Both run at EL1 with the MMU off. FastArm's Device-memory alignment check is off
-/// because Unicorn (QEMU 5.0) treats MMU-off data accesses as Normal memory; SCTLR_EL1.SA is 0 in FastArm and
-/// QEMU never checks SP alignment, so they agree there too.
+/// a fetch from a non-executable page is an error Unicorn reports without translating.
+///
+/// Both run at EL1 with the MMU off. FastArm's Device-memory alignment check stays off, because neither QEMU 5.0
+/// nor QEMU 7.2 faults an unaligned access with the MMU off; SCTLR_EL1.SA is 0 in FastArm and QEMU never checks SP
+/// alignment, so they agree there too.
 ///
 /// An exception stops either side at once (FastArm's exception hook, Unicorn's interrupt hook), so a case that
 /// faults is compared by exception class and by the state at the fault, not by what a handler would do.
@@ -165,7 +167,7 @@ public sealed unsafe class DifferentialFuzzer : IDisposable
     }
 
     /// <summary>A random word of a random row; the row it decodes as (which may be a more specific alias).</summary>
-    private (uint Word, A64Row Row)? Draw(ref FuzzRandom r, bool inBlock)
+    private (uint Word, A64Row Row)? Draw(ref FuzzRandom r, bool inBlock, uint[]? registerPool = null)
     {
         var rows = inBlock ? _blockRows : _singleRows;
         for (int attempt = 0; attempt < 64; attempt++)
@@ -180,6 +182,16 @@ public sealed unsafe class DifferentialFuzzer : IDisposable
                 uint m = (uint)((1UL << f.Width) - 1) << f.Shift;
                 uint small = (uint)r.Next(-64, 1024);
                 word = (word & ~m) | ((small << f.Shift) & m);
+            }
+            // In a block, registers from a small pool, so that instructions consume each other's results.
+            if (registerPool != null)
+            {
+                foreach (var f in row.Fields)
+                {
+                    if (f.Width != 5 || f.Id is not (FieldId.Rd or FieldId.Rn or FieldId.Rm or FieldId.Ra or FieldId.Rt
+                        or FieldId.Rt2 or FieldId.Rs) || !r.Chance(80)) continue;
+                    word = (word & ~(31u << f.Shift)) | (r.Pick(registerPool) << f.Shift);
+                }
             }
             word = FuzzExclusions.Steer(row, word, ref r);
             var actual = _cpu.Decode(word);
@@ -198,9 +210,11 @@ public sealed unsafe class DifferentialFuzzer : IDisposable
         bool inBlock = n > 1;
         var words = new uint[n];
         var rows = new A64Row[n];
+        // Half of the blocks draw their registers from four (one of which may be 31, SP or ZR).
+        uint[]? pool = inBlock && r.Chance(50) ? [(uint)r.Next(32), (uint)r.Next(31), (uint)r.Next(31), (uint)r.Next(31)] : null;
         for (int i = 0; i < n; i++)
         {
-            var d = Draw(ref r, inBlock);
+            var d = Draw(ref r, inBlock, pool);
             if (d == null) { CasesSkipped++; return null; }
             (words[i], rows[i]) = d.Value;
         }

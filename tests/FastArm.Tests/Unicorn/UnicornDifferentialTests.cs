@@ -57,10 +57,11 @@ public unsafe class UnicornDifferentialTests
     {
         RequireUnicorn();
         using var fz = new DifferentialFuzzer(2);
-        fz.AfterFastArm = cpu => cpu.S.X[5] ^= 0x10;
+        fz.AfterFastArm = cpu => { cpu.S.X[5] ^= 0x10; cpu.S.V[7] ^= 1UL << 63; cpu.S.Fpsr ^= 0x10; };
         var found = Enumerable.Range(0, 10).Select(i => fz.RunCase(i)).ToList();
         Assert.That(found, Has.All.Not.Null, "every case differs");
         var d = found.First(x => x!.Differences.Any(l => l.StartsWith("X5:")))!;
+        Assert.That(d.Differences, Has.Some.StartsWith("V3:").And.Some.StartsWith("FPSR:"));
         string report = Report([d], "self-test");
         Assert.That(report, Does.Contain($"{d.Word:X8}").And.Contain("== " + d.Row));
     }
