@@ -40,6 +40,7 @@ public sealed class TerminalInput : IDisposable
         if (!attach) return;
         EnterRawMode();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Dispose();
+        AppDomain.CurrentDomain.UnhandledException += (_, _) => Dispose();   // never leave the terminal raw
         var t = new Thread(ReadLoop) { IsBackground = true, Name = "console-input" };
         t.Start();
     }
