@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
-using System.Runtime.InteropServices;
 using FastArm.Devices.Boot;
 using FastArm.Devices.HostIo;
 using FastArm.Devices.Semihosting;
@@ -214,7 +212,7 @@ public sealed unsafe class Machine : IDisposable
             case "FPCR": value = s.Fpcr; return true;
             case "FPSR": value = s.Fpsr; return true;
         }
-        return SysRegByName.TryRead(Cpu, name, out value);
+        return Cpu.TryReadSysReg(name, out value);
     }
 
     public bool TryWriteRegister(string name, ulong value)
@@ -265,7 +263,7 @@ public sealed unsafe class Machine : IDisposable
                 return true;
             }
         }
-        return SysRegByName.TryWrite(Cpu, name, value);
+        return Cpu.TryWriteSysReg(name, value);
     }
 
     private bool ElImplemented(int el) => el is 0 or 1 || (el == 2 && Cpu.Config.HasEl2) || (el == 3 && Cpu.Config.HasEl3);
@@ -528,89 +526,5 @@ public sealed unsafe class Machine : IDisposable
         Console.Flush();
         foreach (var c in _cpus) c.Dispose();
         foreach (var r in _ownedRam) r.Dispose();
-    }
-}
-
-/// <summary>
-/// System registers by name for <see cref="Machine"/>. When the CPU offers <c>TryReadSysReg(string, out ulong)</c> /
-/// <c>TryWriteSysReg(string, ulong)</c> (the system register table, a separate piece of work) those answer first;
-/// until then, and for names they do not know, this reads the state block directly: the per-EL banked registers
-/// of <see cref="CpuState"/> and every field of <see cref="SysRegs"/> by its Arm ARM name.
-/// </summary>
-internal static unsafe class SysRegByName
-{
-    private delegate bool TryReadFn(Cpu cpu, string name, out ulong value);
-    private delegate bool TryWriteFn(Cpu cpu, string name, ulong value);
-
-    // Looked up by reflection so that this compiles with or without the CPU's own by-name accessors.
-    private static readonly TryReadFn? s_cpuRead = Bind<TryReadFn>("TryReadSysReg", [typeof(string), typeof(ulong).MakeByRefType()]);
-    private static readonly TryWriteFn? s_cpuWrite = Bind<TryWriteFn>("TryWriteSysReg", [typeof(string), typeof(ulong)]);
-
-    private static T? Bind<T>(string method, Type[] args) where T : Delegate
-    {
-        var m = typeof(Cpu).GetMethod(method, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance, args);
-        return m != null && m.ReturnType == typeof(bool) ? (T)Delegate.CreateDelegate(typeof(T), null, m) : null;
-    }
-
-    private static readonly Dictionary<string, int> s_sysRegsOffsets = BuildOffsets();
-
-    private static Dictionary<string, int> BuildOffsets()
-    {
-        var d = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        foreach (var f in typeof(SysRegs).GetFields(BindingFlags.Public | BindingFlags.Instance))
-            if (f.FieldType == typeof(ulong)) d[f.Name] = (int)Marshal.OffsetOf<SysRegs>(f.Name);
-        return d;
-    }
-
-    public static bool TryRead(Cpu cpu, string name, out ulong value)
-    {
-        if (s_cpuRead != null && s_cpuRead(cpu, name, out value)) return true;
-        ulong* p = Locate(cpu, name);
-        value = p != null ? *p : 0;
-        return p != null;
-    }
-
-    public static bool TryWrite(Cpu cpu, string name, ulong value)
-    {
-        if (s_cpuWrite != null && s_cpuWrite(cpu, name, value)) return true;
-        ulong* p = Locate(cpu, name);
-        if (p == null) return false;
-        *p = value;
-        return true;
-    }
-
-    private static ulong* Locate(Cpu cpu, string name)
-    {
-        CpuState* s = cpu.StatePointer;
-        string upper = name.ToUpperInvariant();
-        int us = upper.LastIndexOf("_EL", StringComparison.Ordinal);
-        if (us > 0 && upper.Length == us + 4 && upper[^1] is >= '0' and <= '3')
-        {
-            int el = upper[^1] - '0';
-            string stem = upper[..us];
-            bool elOk = el <= 1 || (el == 2 && cpu.Config.HasEl2) || (el == 3 && cpu.Config.HasEl3);
-            if (elOk)
-            {
-                ulong* banked = stem switch
-                {
-                    "SP" => s->SpEl,
-                    "TPIDR" => s->TPIDR,
-                    "ELR" when el > 0 => s->ELR,
-                    "SPSR" when el > 0 => s->SPSR,
-                    "ESR" when el > 0 => s->ESR,
-                    "FAR" when el > 0 => s->FAR,
-                    "VBAR" when el > 0 => s->VBAR,
-                    "SCTLR" when el > 0 => s->SCTLR,
-                    "TTBR0" when el > 0 => s->TTBR0,
-                    "TTBR1" when el is 1 => s->TTBR1,
-                    "TCR" when el > 0 => s->TCR,
-                    "MAIR" when el > 0 => s->MAIR,
-                    _ => null,
-                };
-                if (banked != null) return banked + el;
-            }
-        }
-        if (s_sysRegsOffsets.TryGetValue(upper, out int off)) return (ulong*)((byte*)&s->Sys + off);
-        return null;
     }
 }
