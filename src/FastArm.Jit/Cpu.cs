@@ -30,6 +30,30 @@ public sealed record CpuConfig
     /// <summary>MIDR_EL1 value. Default: an Arm Cortex-A57 r1p3, as QEMU's cortex-a57.</summary>
     public ulong Midr { get; init; } = 0x411FD073;
     public int CpuIndex { get; init; }
+    /// <summary>Which engine runs guest code. Both give the same architectural results.</summary>
+    public ExecutionEngine Engine { get; init; } = ExecutionEngines.Default;
+}
+
+/// <summary>The interpreter runs every instruction itself; the translator compiles hot code to IL (cold code still
+/// runs in the interpreter).</summary>
+public enum ExecutionEngine { Interpreter, Jit }
+
+public static class ExecutionEngines
+{
+    /// <summary>The engine a CPU gets when its config names none: FASTARM_ENGINE=interp|jit overrides the built-in
+    /// default, so the whole test suite can run under either engine.</summary>
+    public static ExecutionEngine Default { get; } =
+        TryParse(Environment.GetEnvironmentVariable("FASTARM_ENGINE"), out var e) ? e : ExecutionEngine.Jit;
+
+    public static bool TryParse(string? name, out ExecutionEngine engine)
+    {
+        switch (name)
+        {
+            case "interp": engine = ExecutionEngine.Interpreter; return true;
+            case "jit": engine = ExecutionEngine.Jit; return true;
+            default: engine = ExecutionEngine.Jit; return false;
+        }
+    }
 }
 
 /// <summary>

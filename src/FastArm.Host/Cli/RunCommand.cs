@@ -38,7 +38,7 @@ public static class RunCommand
           --no-reboot          Linux: exit (code 0) when the guest resets instead of booting it again
           --smp N              number of CPUs, 1 to 8 (secondaries start through PSCI CPU_ON)
           --semihosting        enable Arm semihosting (HLT #0xF000): console I/O and SYS_EXIT
-          --engine interp      execution engine (only the interpreter exists yet)
+          --engine interp|jit  execution engine (default jit: hot code is translated to IL, cold code interpreted)
           --el 1|2|3           bare metal: start at this EL (default 1); 2 gives the CPU EL2, 3 gives it EL2 and EL3
           --load-addr ADDR     where a raw binary goes (default 0x40000000)
           --memory SIZE        RAM size, e.g. 128M, 1G (default: 1G for Linux, 128M otherwise)
@@ -59,6 +59,7 @@ public static class RunCommand
     {
         public string? Kernel, Initrd, Dtb;
         public bool Semihosting, Trace, TraceExceptions, El2, NoReboot;
+        public ExecutionEngine Engine = ExecutionEngines.Default;
         public string? Append;
         public int El = 1;
         public int Gic = 3;
@@ -86,7 +87,8 @@ public static class RunCommand
                 case "--engine":
                 {
                     string e = r.Value(name, inline);
-                    if (e != "interp") throw new UsageException($"--engine: '{e}' is not available (only 'interp' exists yet)");
+                    if (!ExecutionEngines.TryParse(e, out var engine)) throw new UsageException($"--engine: '{e}' is not 'interp' or 'jit'");
+                    o.Engine = engine;
                     break;
                 }
                 case "--el":
@@ -157,7 +159,7 @@ public static class RunCommand
         catch (UsageException e) { return ctx.Fail("run", e.Message); }
 
         int el = linux ? (o.El2 ? 2 : 1) : o.El;
-        var config = new CpuConfig { HasEl2 = el >= 2, HasEl3 = el == 3 };
+        var config = new CpuConfig { HasEl2 = el >= 2, HasEl3 = el == 3, Engine = o.Engine };
         ulong memory = o.Memory ?? (linux ? 1UL << 30 : 128UL << 20);
         var console = ctx.Console ?? HostConsole.Standard();
 

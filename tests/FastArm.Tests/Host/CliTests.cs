@@ -68,7 +68,7 @@ public class CliTests
         yield return new TestCaseData(new[] { "run", "--kernel", "x", "--el", "4" }, "fastarm: run: --el: '4' is not 1, 2 or 3").SetName("AnElOutOfRangeIsAnError");
         yield return new TestCaseData(new[] { "run", "--kernel", "x", "--memory", "12Q" }, "fastarm: run: --memory: unknown size unit").SetName("ABadMemoryUnitIsAnError");
         yield return new TestCaseData(new[] { "run", "--kernel", "x", "--memory", "1000" }, "fastarm: run: --memory: 1000 bytes is not a multiple of 4 KiB").SetName("AMemorySizeThatIsNotWholePagesIsAnError");
-        yield return new TestCaseData(new[] { "run", "--kernel", "x", "--engine", "jit" }, "fastarm: run: --engine: 'jit' is not available").SetName("AnUnknownEngineIsAnError");
+        yield return new TestCaseData(new[] { "run", "--kernel", "x", "--engine", "tcg" }, "fastarm: run: --engine: 'tcg' is not 'interp' or 'jit'").SetName("AnUnknownEngineIsAnError");
         yield return new TestCaseData(new[] { "run", "--kernel", "x", "--max-insns", "12.5" }, "fastarm: run: --max-insns: '12.5' is not a number").SetName("ANonNumericInstructionLimitIsAnError");
         yield return new TestCaseData(new[] { "run", "--kernel", "x", "--timeout", "-1" }, "fastarm: run: --timeout: '-1' is not a positive number").SetName("ANegativeTimeoutIsAnError");
         yield return new TestCaseData(new[] { "run", "--kernel", "x", "--load-addr", "0xZZ" }, "fastarm: run: --load-addr: '0xZZ' is not a number").SetName("ABadLoadAddressIsAnError");
