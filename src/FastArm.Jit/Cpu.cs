@@ -32,6 +32,11 @@ public sealed record CpuConfig
     public int CpuIndex { get; init; }
     /// <summary>Which engine runs guest code. Both give the same architectural results.</summary>
     public ExecutionEngine Engine { get; init; } = ExecutionEngines.Default;
+    /// <summary>Jit: how many times a block runs in the interpreter before it is translated (0 = at its first run).</summary>
+    public int JitThreshold { get; init; } = ExecutionEngines.DefaultThreshold;
+    /// <summary>Jit: translate on a background thread while the guest goes on interpreting; false = on the CPU's own
+    /// thread, before the block runs again (deterministic, for tests).</summary>
+    public bool JitBackground { get; init; } = ExecutionEngines.DefaultBackground;
 }
 
 /// <summary>The interpreter runs every instruction itself; the translator compiles hot code to IL (cold code still
@@ -44,6 +49,13 @@ public static class ExecutionEngines
     /// default, so the whole test suite can run under either engine.</summary>
     public static ExecutionEngine Default { get; } =
         TryParse(Environment.GetEnvironmentVariable("FASTARM_ENGINE"), out var e) ? e : ExecutionEngine.Jit;
+
+    /// <summary>FASTARM_JIT_THRESHOLD overrides the built-in tiering threshold (0 translates everything).</summary>
+    public static int DefaultThreshold { get; } =
+        int.TryParse(Environment.GetEnvironmentVariable("FASTARM_JIT_THRESHOLD"), out int n) && n >= 0 ? n : 32;
+
+    /// <summary>FASTARM_JIT_BACKGROUND=0 makes translation synchronous.</summary>
+    public static bool DefaultBackground { get; } = Environment.GetEnvironmentVariable("FASTARM_JIT_BACKGROUND") != "0";
 
     public static bool TryParse(string? name, out ExecutionEngine engine)
     {
