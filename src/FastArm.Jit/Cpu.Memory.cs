@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using FastArm.Jit.Exceptions;
 using FastArm.Jit.Semantics;
 using FastArm.SoftMmu.Bus;
+using FastArm.SoftMmu.Tlb;
 
 namespace FastArm.Jit;
 
@@ -59,6 +60,7 @@ public sealed unsafe partial class Cpu
                 return false;
             }
             pa = va & ((1UL << pabits) - 1);
+            _lastBlockShift = 12;
             fault = default;
             return true;
         }
@@ -112,10 +114,20 @@ public sealed unsafe partial class Cpu
 
     // ---- plain loads and stores ----
 
+    /// <summary>The fast TLB context of the current EL and PSTATE.PAN.</summary>
+    internal int FastContext => (S.EL << 1) | (int)((S.PStateOther >> 22) & 1);
+
     /// <summary>A data read of 1, 2, 4 or 8 bytes by the current instruction; on a fault, takes the data abort and returns false.</summary>
     public bool TryRead(ulong va, int size, MemOp op, out ulong value)
     {
-        // Fast path: aligned or allowed, within one 4 KB page, in RAM.
+        ref FastTlbEntry fe = ref FastTlb.Table(FastContext)[FastTlb.IndexOf(va)];
+        if ((va & (FastTlb.PageMask | (ulong)(size - 1))) == fe.ReadTag && (op & MemOp.Unprivileged) == 0)
+        {
+            byte* h = (byte*)(va + (ulong)fe.Addend);
+            value = size switch { 1 => *h, 2 => *(ushort*)h, 4 => *(uint*)h, _ => *(ulong*)h };
+            return true;
+        }
+        // Aligned or allowed, within one 4 KB page, in RAM: translate and fill the fast TLB.
         if (((va & (ulong)(size - 1)) == 0 || !AlignmentRequired(op)) && (va & 0xFFF) + (ulong)size <= 0x1000
             && Translate(va, AccessType.Read, IsUnprivileged(op), out ulong pa, out _))
         {
@@ -123,7 +135,8 @@ public sealed unsafe partial class Cpu
             if (p != null)
             {
                 value = size switch { 1 => *p, 2 => Unsafe.ReadUnaligned<ushort>(p), 4 => Unsafe.ReadUnaligned<uint>(p), _ => Unsafe.ReadUnaligned<ulong>(p) };
-                MemoryHook?.Invoke(new MemoryAccess(S.PC, va, pa, size, false, value));
+                if (MemoryHook != null) MemoryHook(new MemoryAccess(S.PC, va, pa, size, false, value));
+                else if ((op & MemOp.Unprivileged) == 0) FastTlb.Fill(FastContext, va, p - (pa & 0xFFF), FastAccess.Read, _lastBlockShift);
                 return true;
             }
         }
@@ -135,6 +148,20 @@ public sealed unsafe partial class Cpu
     /// With <see cref="MemOp.Probe"/> it only checks that the write would not fault.</summary>
     public bool TryWrite(ulong va, int size, ulong value, MemOp op)
     {
+        ref FastTlbEntry fe = ref FastTlb.Table(FastContext)[FastTlb.IndexOf(va)];
+        if ((va & (FastTlb.PageMask | (ulong)(size - 1))) == fe.WriteTag && (op & MemOp.Unprivileged) == 0)
+        {
+            if ((op & MemOp.Probe) != 0) return true;
+            byte* h = (byte*)(va + (ulong)fe.Addend);
+            switch (size)
+            {
+                case 1: *h = (byte)value; break;
+                case 2: *(ushort*)h = (ushort)value; break;
+                case 4: *(uint*)h = (uint)value; break;
+                default: *(ulong*)h = value; break;
+            }
+            return true;
+        }
         if (((va & (ulong)(size - 1)) == 0 || !AlignmentRequired(op)) && (va & 0xFFF) + (ulong)size <= 0x1000
             && Translate(va, AccessType.Write, IsUnprivileged(op), out ulong pa, out _))
         {
@@ -149,7 +176,9 @@ public sealed unsafe partial class Cpu
                     case 4: Unsafe.WriteUnaligned(p, (uint)value); break;
                     default: Unsafe.WriteUnaligned(p, value); break;
                 }
-                CodeWritten(pa, size);
+                if (Bus.CodePages.Contains(pa)) CodeWritten(pa, size);
+                else if (MemoryHook == null && (op & MemOp.Unprivileged) == 0)
+                    FastTlb.Fill(FastContext, va, p - (pa & 0xFFF), FastAccess.Write, _lastBlockShift);
                 MemoryHook?.Invoke(new MemoryAccess(S.PC, va, pa, size, true, Truncate(value, size * 8)));
                 return true;
             }
@@ -472,6 +501,12 @@ public sealed unsafe partial class Cpu
     /// <summary>Fetches the instruction at <paramref name="va"/>; on a fault, takes the instruction abort.</summary>
     public bool TryFetch(ulong va, out uint word)
     {
+        ref FastTlbEntry fe = ref FastTlb.Table(FastContext)[FastTlb.IndexOf(va)];
+        if ((va & FastTlb.PageMask) == fe.FetchTag)
+        {
+            word = *(uint*)(va + (ulong)fe.Addend);
+            return true;
+        }
         if (!Translate(va, AccessType.Fetch, false, out ulong pa, out var fault))
         {
             word = 0;
@@ -479,7 +514,12 @@ public sealed unsafe partial class Cpu
             return false;
         }
         byte* p = Bus.RamPointer(pa, 4, false);
-        if (p != null) { word = *(uint*)p; return true; }
+        if (p != null)
+        {
+            word = *(uint*)p;
+            FastTlb.Fill(FastContext, va, p - (pa & 0xFFF), FastAccess.Fetch, _lastBlockShift);
+            return true;
+        }
         // Executing from MMIO (flash in some modes) reads the device; nothing at all is an external abort.
         if (Bus.FindMmio(pa) is { } m)
         {
@@ -516,11 +556,7 @@ public sealed unsafe partial class Cpu
         return true;
     }
 
-    /// <summary>Hook for translated-code invalidation: a write to physical memory at <paramref name="pa"/>.</summary>
+    /// <summary>A write to physical memory at <paramref name="pa"/>: code made from that page is dropped.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void CodeWritten(ulong pa, int size)
-    {
-        // The interpreter decodes from memory on every fetch, so there is nothing to invalidate yet; the
-        // translator's code-page tracking hangs off this call.
-    }
+    private void CodeWritten(ulong pa, int size) => Bus.CodePages.Written(pa, size);
 }

@@ -88,7 +88,13 @@ public sealed unsafe partial class Cpu : IDisposable
     public Action<ulong, uint>? CodeHook { get; set; }
     /// <summary>Called at the start of each basic block (after a branch or exception) with its address.</summary>
     public Action<ulong>? BlockHook { get; set; }
-    public Action<MemoryAccess>? MemoryHook { get; set; }
+    public Action<MemoryAccess>? MemoryHook
+    {
+        get => _memoryHook;
+        // Accesses that hit the fast TLB do not call the hook: with one set, nothing may be in it.
+        set { _memoryHook = value; FastTlb.FlushAll(); }
+    }
+    private Action<MemoryAccess>? _memoryHook;
     public Action<ExceptionEvent>? ExceptionHook { get; set; }
     /// <summary>Emulator diagnostics (unimplemented registers and the like): one line each.</summary>
     public Action<string>? Trace { get; set; }
@@ -108,6 +114,7 @@ public sealed unsafe partial class Cpu : IDisposable
         Config = config ?? new CpuConfig();
         StatePointer = (CpuState*)NativeMemory.AlignedAlloc((nuint)sizeof(CpuState), 64);
         Reset(Config.HasEl3 ? 3 : Config.HasEl2 ? 2 : 1);
+        Bus.CodePages.PageAdded += OnCodePageAdded;
     }
 
     /// <summary>Architectural reset at <paramref name="el"/>: MMU off, all interrupts masked, SP_ELx selected.</summary>
@@ -121,6 +128,7 @@ public sealed unsafe partial class Cpu : IDisposable
         S.Daif = 0x3C0;
         S.PC = pc;
         ResetSystemRegisters();
+        TlbFlushAll();
         ExitCode = null;
         _waitingForInterrupt = false;
     }

@@ -9,6 +9,19 @@ public sealed unsafe partial class Cpu
 {
     private readonly Tlb[] _tlbs = [new(), new(), new(), new()];   // indexed by Regime
 
+    /// <summary>The TLB that loads, stores and fetches look at first (host addend; SoftMmu/Tlb/FastTlb.cs).</summary>
+    public FastTlb FastTlb { get; } = new();
+
+    /// <summary>log2 of the size of the block or page that the last successful translation came from.</summary>
+    private int _lastBlockShift = 12;
+
+    /// <summary>A page now holds translated code: writes to it must reach the slow path (which drops that code).</summary>
+    private void OnCodePageAdded(ulong pa)
+    {
+        byte* host = Bus.RamPointer(pa, 0x1000, false);
+        if (host != null) FastTlb.DropWrites(host);
+    }
+
     public MmuFeatures MmuFeatures => new(Config.PABits,
         (Features & Feature.LPA2) != 0, (Features & Feature.LVA) != 0, Config.PABits > 48);
 
@@ -52,6 +65,7 @@ public sealed unsafe partial class Cpu
         {
             if (Walker.Permitted(e.Permissions, req))
             {
+                _lastBlockShift = e.BlockShift;
                 pa = e.PaPage | (va & 0xFFF);
                 fault = default;
                 return true;
@@ -64,6 +78,7 @@ public sealed unsafe partial class Cpu
         if (Walker.TryWalk(Bus, regs, MmuFeatures, req, out var result, out var walkFault))
         {
             tlb.Fill(va, result);
+            _lastBlockShift = result.BlockShift;
             pa = result.Pa;
             fault = default;
             return true;
@@ -81,14 +96,41 @@ public sealed unsafe partial class Cpu
     public void TlbFlushAll()
     {
         foreach (var t in _tlbs) t.FlushAll();
+        TranslationChanged();
     }
 
-    public void TlbFlush(Regime regime) => _tlbs[(int)regime].FlushAll();
+    public void TlbFlush(Regime regime)
+    {
+        _tlbs[(int)regime].FlushAll();
+        TranslationChanged();
+    }
 
     /// <summary>TLBI by VA in <paramref name="regime"/>; <paramref name="asid"/> null = all ASIDs (VAA forms).</summary>
-    public void TlbFlushVa(Regime regime, ulong va, ushort? asid) => _tlbs[(int)regime].FlushVa(va, asid);
+    public void TlbFlushVa(Regime regime, ulong va, ushort? asid)
+    {
+        _tlbs[(int)regime].FlushVa(va, asid);
+        FastTlb.FlushPage(va);
+        CodeMappingChanged?.Invoke(va);
+    }
 
-    public void TlbFlushAsid(Regime regime, ushort asid) => _tlbs[(int)regime].FlushAsid(asid);
+    public void TlbFlushAsid(Regime regime, ushort asid)
+    {
+        _tlbs[(int)regime].FlushAsid(asid);
+        TranslationChanged();
+    }
+
+    /// <summary>
+    /// Anything that may change what a VA means to this CPU (a TLB flush, an ASID or table switch, a regime change):
+    /// the fast TLB and the translator's VA-indexed caches forget everything.
+    /// </summary>
+    internal void TranslationChanged()
+    {
+        FastTlb.FlushAll();
+        CodeMappingChanged?.Invoke(null);
+    }
+
+    /// <summary>The translator's hook: a VA page (or, null, every VA) may now map other code.</summary>
+    internal Action<ulong?>? CodeMappingChanged;
 
     public (ulong Hits, ulong Misses, ulong Flushes) TlbStatistics()
     {

@@ -239,7 +239,7 @@ public sealed unsafe partial class Cpu
 
         // ---- Translation (VMSA) registers; the TLB is told about writes that may change translation ----
         l.Add(R("TTBR0_EL1", 3, 0, 2, 0, 0, c => c.S.TTBR0[1], (c, v) => c.S.TTBR0[1] = v) with
-        { Res0 = 1, Check = VmRegTrap, E2hAlias = "TTBR0_EL2", HasEl12 = true });
+        { Res0 = 1, Check = VmRegTrap, E2hAlias = "TTBR0_EL2", HasEl12 = true, AfterWrite = static (c, o, n) => c.Ttbr0Written(o, n) });
         l.Add(R("TTBR1_EL1", 3, 0, 2, 0, 1, c => c.S.TTBR1[1], (c, v) => c.S.TTBR1[1] = v) with
         { Res0 = 1, Check = VmRegTrap, E2hAlias = "TTBR1_EL2", HasEl12 = true, AfterWrite = static (c, o, n) => c.TtbrWritten(1, o, n) });
         l.Add(R("TCR_EL1", 3, 0, 2, 0, 2, c => c.S.TCR[1], (c, v) => c.S.TCR[1] = v) with
@@ -882,8 +882,16 @@ public sealed unsafe partial class Cpu
     private void TtbrWritten(int el, ulong oldValue, ulong newValue)
     {
         const ulong baddr = 0x0000_FFFF_FFFF_FFFEUL;
-        if (((oldValue ^ newValue) & baddr) == 0) return;
+        if (oldValue == newValue) return;
+        // The fast TLB and the translator's VA caches are not ASID-tagged: any switch empties them.
+        if (((oldValue ^ newValue) & baddr) == 0) { TranslationChanged(); return; }
         TranslationControlWritten(el, oldValue, newValue);
+    }
+
+    /// <summary>TTBR0_EL1: a context switch. The regime TLB keeps its ASID-tagged entries; the untagged caches go.</summary>
+    private void Ttbr0Written(ulong oldValue, ulong newValue)
+    {
+        if (oldValue != newValue) TranslationChanged();
     }
 
     /// <summary>HCR_EL2 written: the regime (E2H, TGE), stage 1 enables (DC, VM) and interrupt routing may change.</summary>

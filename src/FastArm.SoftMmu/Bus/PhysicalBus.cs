@@ -31,6 +31,9 @@ public sealed unsafe class PhysicalBus
     /// </summary>
     public int Generation { get; private set; }
 
+    /// <summary>The pages that hold translated code (writes to them invalidate it).</summary>
+    public Code.CodePages CodePages { get; } = new();
+
     public GuestRam MapRam(ulong physBase, ulong size, bool readOnly = false)
     {
         CheckFree(physBase, size);
