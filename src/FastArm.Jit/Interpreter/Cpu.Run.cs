@@ -48,7 +48,11 @@ public sealed unsafe partial class Cpu
     /// <summary>
     /// Runs the interpreter until a limit, a stop request or an exit. Returns why it stopped.
     /// </summary>
-    public StopReason Run(RunLimits limits = default)
+    public StopReason Run(RunLimits limits = default) =>
+        Config.Engine == ExecutionEngine.Jit && CodeHook == null && BlockHook == null ? RunUnits(limits) : RunReference(limits);
+
+    /// <summary>The reference interpreter: fetches, decodes and executes one instruction at a time.</summary>
+    private StopReason RunReference(RunLimits limits)
     {
         _stopRequested = ExitCode != null;
         var e = new Eval(this);

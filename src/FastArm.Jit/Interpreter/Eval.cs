@@ -75,21 +75,12 @@ public unsafe struct Eval : IA64Emitter<ulong>
     public readonly ulong Shl(ulong a, ulong amount) => a << (int)(amount & 63);
     public readonly ulong Lsr(ulong a, ulong amount) => a >> (int)(amount & 63);
     public readonly ulong Asr(ulong a, ulong amount) => (ulong)((long)a >> (int)(amount & 63));
-    public readonly ulong Ror(ulong a, ulong amount, int width)
-    {
-        if (width == 64) return ulong.RotateRight(a, (int)(amount & 63));
-        return uint.RotateRight((uint)a, (int)(amount & 31));
-    }
+    public readonly ulong Ror(ulong a, ulong amount, int width) => width == 64 ? Flags.Ror64(a, amount) : Flags.Ror32(a, amount);
     public readonly ulong Mul(ulong a, ulong b) => a * b;
-    public readonly ulong UMulHigh(ulong a, ulong b) => Math.BigMul(a, b, out _);
-    public readonly ulong SMulHigh(ulong a, ulong b) => (ulong)Math.BigMul((long)a, (long)b, out _);
-    public readonly ulong UDiv(ulong a, ulong b) => b == 0 ? 0 : a / b;
-    public readonly ulong SDiv(ulong a, ulong b)
-    {
-        if (b == 0) return 0;
-        if ((long)a == long.MinValue && (long)b == -1) return a;
-        return (ulong)((long)a / (long)b);
-    }
+    public readonly ulong UMulHigh(ulong a, ulong b) => Flags.UMulHigh(a, b);
+    public readonly ulong SMulHigh(ulong a, ulong b) => Flags.SMulHigh(a, b);
+    public readonly ulong UDiv(ulong a, ulong b) => Flags.UDiv(a, b);
+    public readonly ulong SDiv(ulong a, ulong b) => Flags.SDiv(a, b);
     public readonly ulong ZeroExtend(ulong a, int bits) => bits >= 64 ? a : a & ((1UL << bits) - 1);
     public readonly ulong SignExtend(ulong a, int bits) => bits >= 64 ? a : (ulong)((long)(a << (64 - bits)) >> (64 - bits));
 
@@ -101,34 +92,20 @@ public unsafe struct Eval : IA64Emitter<ulong>
 
     public readonly ulong AddWithCarry(ulong a, ulong b, ulong carryIn, int bits, bool setFlags)
     {
-        ulong result;
         if (bits == 64)
         {
-            result = a + b + carryIn;
-            if (setFlags && !Faulted)
-            {
-                bool c = result < a || (carryIn != 0 && result == a);
-                bool v = ((~(a ^ b) & (a ^ result)) >> 63) != 0;
-                _s->Nzcv = (uint)((result >> 63) << 31) | (result == 0 ? 1u << 30 : 0) | (c ? 1u << 29 : 0) | (v ? 1u << 28 : 0);
-            }
+            ulong result = a + b + carryIn;
+            if (setFlags && !Faulted) _s->Nzcv = Flags.Add64(a, b, carryIn, result);
             return result;
         }
-        uint a32 = (uint)a, b32 = (uint)b;
-        ulong wide = (ulong)a32 + b32 + carryIn;
-        uint r32 = (uint)wide;
-        if (setFlags && !Faulted)
-        {
-            bool v = ((~(a32 ^ b32) & (a32 ^ r32)) >> 31) != 0;
-            _s->Nzcv = (r32 & 0x8000_0000u) | (r32 == 0 ? 1u << 30 : 0) | ((wide >> 32) != 0 ? 1u << 29 : 0) | (v ? 1u << 28 : 0);
-        }
-        return r32;
+        if (setFlags && !Faulted) _s->Nzcv = Flags.Add32(a, b, carryIn);
+        return (uint)(a + b + carryIn);
     }
 
     public readonly void SetFlagsLogical(ulong result, int bits)
     {
         if (Faulted) return;
-        if (bits == 32) result = (ulong)(long)(int)(uint)result;
-        _s->Nzcv = (uint)((result >> 63) << 31) | (result == 0 ? 1u << 30 : 0);
+        _s->Nzcv = bits == 32 ? Flags.Logical32(result) : Flags.Logical64(result);
     }
 
     public readonly ulong Nzcv() => _s->Nzcv;
@@ -178,47 +155,39 @@ public unsafe struct Eval : IA64Emitter<ulong>
     {
         lo = hi = 0;
         if (Faulted) return;
-        bool ok = (op & MemOp.Exclusive) != 0
-            ? _cpu.TryLoadExclusive(address, 16, op, out lo, out hi)
-            : _cpu.TryRead128(address, op, out lo, out hi);
-        if (ok) return;
-        lo = hi = 0;
+        _cpu.Load128Op(address, op, out lo, out hi);
         CheckException();
     }
 
     public void Store128(ulong address, ulong lo, ulong hi, MemOp op = MemOp.None)
     {
         if (Faulted) return;
-        if (!_cpu.TryWrite128(address, lo, hi, op)) CheckException();
+        _cpu.Store128Op(address, lo, hi, op);
+        CheckException();
     }
 
-    /// <summary>LDXR family and LDXP of W registers (<paramref name="size"/> = <paramref name="monitorSize"/> = 8:
-    /// the pair is one doubleword); LDXP of X registers is <see cref="Load128"/> with MemOp.Exclusive.</summary>
     public ulong LoadExclusive(ulong address, int size, int monitorSize, MemOp op)
     {
         if (Faulted) return 0;
-        if (_cpu.TryLoadExclusive(address, Math.Max(size, monitorSize), op, out ulong v, out _)) return v;
+        ulong v = _cpu.LoadExclusiveOp(address, size, monitorSize, op);
         CheckException();
-        return 0;
+        return v;
     }
 
     public ulong StoreExclusive(ulong address, ulong value, int size, MemOp op)
     {
         if (Faulted) return 1;
-        if (_cpu.TryStoreExclusive(address, size, value, 0, op, out ulong status)) return status;
+        ulong status = _cpu.StoreExclusiveOp(address, value, size, op);
         CheckException();
-        return 1;
+        return status;
     }
 
     public ulong StoreExclusivePair(ulong address, ulong lo, ulong hi, int size, MemOp op)
     {
         if (Faulted) return 1;
-        bool ok = size == 8
-            ? _cpu.TryStoreExclusive(address, 16, lo, hi, op, out ulong status)
-            : _cpu.TryStoreExclusive(address, 8, (lo & 0xFFFF_FFFF) | (hi << 32), 0, op, out status);
-        if (ok) return status;
+        ulong status = _cpu.StoreExclusivePairOp(address, lo, hi, size, op);
         CheckException();
-        return 1;
+        return status;
     }
 
     public readonly void ClearExclusive() { if (!Faulted) _cpu.ClearExclusive(); }
@@ -226,40 +195,24 @@ public unsafe struct Eval : IA64Emitter<ulong>
     public ulong AtomicRmw(AtomicOp kind, ulong address, ulong operand, int size, MemOp op)
     {
         if (Faulted) return 0;
-        if (_cpu.TryAtomicRmw(address, size, kind, operand, op, out ulong old)) return old;
+        ulong old = _cpu.AtomicRmwOp(kind, address, operand, size, op);
         CheckException();
-        return 0;
+        return old;
     }
 
     public ulong CompareAndSwap(ulong address, ulong expected, ulong desired, int size, MemOp op)
     {
         if (Faulted) return 0;
-        if (_cpu.TryCompareAndSwap(address, size, expected, 0, desired, 0, op, out ulong old, out _)) return old;
+        ulong old = _cpu.CompareAndSwapOp(address, expected, desired, size, op);
         CheckException();
-        return 0;
+        return old;
     }
 
     public void CompareAndSwapPair(ulong address, ulong expected0, ulong expected1, ulong desired0, ulong desired1, int size, MemOp op, out ulong old0, out ulong old1)
     {
         old0 = old1 = 0;
         if (Faulted) return;
-        if (size == 8)
-        {
-            if (_cpu.TryCompareAndSwap(address, 16, expected0, expected1, desired0, desired1, op, out old0, out old1)) return;
-        }
-        else
-        {
-            // Two words are one doubleword, first register at the lower address (little-endian).
-            ulong expected = (expected0 & 0xFFFF_FFFF) | (expected1 << 32);
-            ulong desired = (desired0 & 0xFFFF_FFFF) | (desired1 << 32);
-            if (_cpu.TryCompareAndSwap(address, 8, expected, 0, desired, 0, op, out ulong old, out _))
-            {
-                old0 = old & 0xFFFF_FFFF;
-                old1 = old >> 32;
-                return;
-            }
-        }
-        old0 = old1 = 0;
+        _cpu.CompareAndSwapPairOp(address, expected0, expected1, desired0, desired1, size, op, out old0, out old1);
         CheckException();
     }
 

@@ -115,6 +115,7 @@ public sealed unsafe class PhysicalBus
         if (p != null)
         {
             switch (size) { case 1: *p = (byte)value; break; case 2: *(ushort*)p = (ushort)value; break; case 4: *(uint*)p = (uint)value; break; default: *(ulong*)p = value; break; }
+            CodePages.Written(pa, size);
             return true;
         }
         var m = FindMmio(pa);
@@ -138,6 +139,7 @@ public sealed unsafe class PhysicalBus
             var r = FindRam(pa) ?? throw new ArgumentException($"no RAM at 0x{pa:X} to load into");
             int n = (int)Math.Min((ulong)data.Length, r.PhysBase + r.Size - pa);
             data[..n].CopyTo(r.AsSpan(pa, n));
+            CodePages.Written(pa, n);
             data = data[n..];
             pa += (ulong)n;
         }

@@ -162,7 +162,7 @@ public sealed unsafe class DifferentialFuzzer : IDisposable
 
     private void RestoreAll()
     {
-        _pristine.CopyTo(new Span<byte>(_ram.Base, (int)RamSize));
+        _bus.Load(RamBase, _pristine);   // through the bus, so that code translated from it is dropped
         _pristine.CopyTo(new Span<byte>(_ucRam, (int)RamSize));
     }
 
@@ -312,7 +312,7 @@ public sealed unsafe class DifferentialFuzzer : IDisposable
         else
         {
             var src = _pristine.AsSpan((int)(code - RamBase), 4 * (n + 1));
-            src.CopyTo(new Span<byte>(_ram.Base + (code - RamBase), src.Length));
+            _bus.Load(code, src);
             src.CopyTo(new Span<byte>(_ucRam + (code - RamBase), src.Length));
         }
 
@@ -345,7 +345,7 @@ public sealed unsafe class DifferentialFuzzer : IDisposable
 
     private void WriteCode(ulong addr, uint word)
     {
-        *(uint*)(_ram.Base + (addr - RamBase)) = word;
+        _bus.Load(addr, BitConverter.GetBytes(word));
         *(uint*)(_ucRam + (addr - RamBase)) = word;
     }
 

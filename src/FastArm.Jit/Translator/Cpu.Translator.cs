@@ -1,0 +1,320 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using FastArm.Jit.Decode;
+using FastArm.Jit.Interpreter;
+using FastArm.Jit.Translator;
+
+namespace FastArm.Jit;
+
+/// <summary>One pre-decoded instruction of a unit.</summary>
+internal struct DecodedInsn
+{
+    public Semantic<Eval> Handler;
+    public A64Row? Row;
+    public Fields Fields;
+    public InsnInfo Info;
+}
+
+/// <summary>
+/// A translation unit: the instructions from one VA to the first that ends a unit (a branch, an exception, a
+/// state change) or the page end, decoded once. Tier 0 runs the decoded instructions through the interpreter's
+/// handlers; once it has run <see cref="CpuConfig.JitThreshold"/> times it is compiled to IL (tier 1).
+/// Keyed by VA, PA and the state that changes what the code means (<see cref="Cpu.UnitKey"/>).
+/// </summary>
+internal sealed class Unit
+{
+    public required ulong Va, Pa;
+    public required int Key;
+    public required DecodedInsn[] Insns;
+    public int Runs;
+    public volatile UnitFn? Compiled;
+    public volatile bool Invalid;
+    public bool CompileRequested;
+}
+
+/// <summary>What the translator did: for the bench and the note.</summary>
+public readonly record struct TranslatorStatistics(
+    long UnitsBuilt, long UnitsCompiled, long InstructionsCompiled, double CompileSeconds, long UnitsInvalidated,
+    long CompileFailures, ulong InstructionsInterpreted, ulong InstructionsCompiledRun, long JumpCacheFlushes);
+
+public sealed unsafe partial class Cpu
+{
+    private const int JumpCacheBits = 12;
+    private const int MaxUnitInstructions = 128;
+    private readonly Unit?[] _jumpCache = new Unit?[1 << JumpCacheBits];
+    private readonly Dictionary<(ulong Va, ulong Pa, int Key), Unit> _units = [];
+    private readonly Dictionary<ulong, List<Unit>> _unitsByPage = [];
+    private Unit? _currentUnit;
+    /// <summary>Set when the running unit's code page was written: the unit stops after the current instruction.</summary>
+    internal bool UnitInvalidated;
+    private bool _translatorHooked;
+
+    private long _unitsBuilt, _unitsCompiled, _insnsCompiled, _compileTicks, _unitsInvalidated, _compileFailures, _jumpCacheFlushes;
+    private ulong _insnsInterpreted, _insnsCompiledRun;
+
+    public TranslatorStatistics TranslatorStatistics => new(_unitsBuilt, Interlocked.Read(ref _unitsCompiled), Interlocked.Read(ref _insnsCompiled),
+        (double)Interlocked.Read(ref _compileTicks) / Stopwatch.Frequency, _unitsInvalidated, Interlocked.Read(ref _compileFailures),
+        _insnsInterpreted, _insnsCompiledRun, _jumpCacheFlushes);
+
+    /// <summary>The state bits a unit's code depends on: EL (the fast TLB context, SP bank), PSTATE.SP and PSTATE.PAN.</summary>
+    internal int UnitKey => S.EL | (S.SpSel << 2) | (int)((S.PStateOther >> 22) & 1) << 3;
+
+    private void HookTranslator()
+    {
+        if (_translatorHooked) return;
+        _translatorHooked = true;
+        CodeMappingChanged = _ => FlushJumpCache();
+        Bus.CodePages.PageWritten += OnCodePageWritten;
+    }
+
+    private void FlushJumpCache()
+    {
+        Array.Clear(_jumpCache);
+        _jumpCacheFlushes++;
+    }
+
+    /// <summary>A code page was written: its units are dropped (the next fetch decodes the new bytes).</summary>
+    private void OnCodePageWritten(ulong page)
+    {
+        if (!_unitsByPage.Remove(page, out var list)) return;
+        foreach (var u in list)
+        {
+            u.Invalid = true;
+            _units.Remove((u.Va, u.Pa, u.Key));
+            if (u == _currentUnit) UnitInvalidated = true;
+            _unitsInvalidated++;
+        }
+    }
+
+    /// <summary>Drops every unit (tests, and a bound on the cache).</summary>
+    public void FlushTranslations()
+    {
+        foreach (var list in _unitsByPage.Values)
+            foreach (var u in list) u.Invalid = true;
+        _units.Clear();
+        _unitsByPage.Clear();
+        FlushJumpCache();
+    }
+
+    /// <summary>The unit that starts at <paramref name="pc"/> in the current state, built if needed; null when the fetch
+    /// faulted (the abort is taken) or the code is not in RAM (the caller steps one instruction instead).</summary>
+    private Unit? FindUnit(ulong pc, int key)
+    {
+        ref Unit? slot = ref _jumpCache[(int)((pc >> 2) & ((1 << JumpCacheBits) - 1))];
+        var u = slot;
+        if (u != null && u.Va == pc && u.Key == key && !u.Invalid) return u;
+        if (!Translate(pc, AccessType.Fetch, false, out ulong pa, out var fault))
+        {
+            InstructionAbort(pc, fault.Status, fault.S1ptw);
+            return null;
+        }
+        if (!_units.TryGetValue((pc, pa, key), out u))
+        {
+            u = BuildUnit(pc, pa, key);
+            if (u == null) return null;
+        }
+        slot = u;
+        return u;
+    }
+
+    private Unit? BuildUnit(ulong pc, ulong pa, int key)
+    {
+        ulong page = pa & ~0xFFFUL;
+        byte* host = Bus.RamPointer(page, 0x1000, false);
+        if (host == null) return null;
+        int max = (int)Math.Min((ulong)MaxUnitInstructions, (0x1000 - (pc & 0xFFF)) / 4);
+        var insns = new List<DecodedInsn>(16);
+        for (int i = 0; i < max; i++)
+        {
+            uint word = *(uint*)(host + (pa & 0xFFF) + (ulong)i * 4);
+            ref DecodedWord d = ref Lookup(word);
+            var insn = new DecodedInsn { Handler = d.Handler!, Row = d.Row, Fields = d.Fields };
+            insn.Info = d.Row == null
+                ? InsnInfo.EndsUnit | InsnInfo.MayFault
+                : Probe.Analyze(SemanticsBinder<Probe, ulong>.Handlers[d.Row.Index], in insn.Fields, pc + (ulong)i * 4, Features);
+            insns.Add(insn);
+            if ((insn.Info & InsnInfo.EndsUnit) != 0) break;
+        }
+        var u = new Unit { Va = pc, Pa = pa, Key = key, Insns = [.. insns] };
+        _units[(pc, pa, key)] = u;
+        if (!_unitsByPage.TryGetValue(page, out var list)) _unitsByPage[page] = list = [];
+        list.Add(u);
+        Bus.CodePages.Add(page);
+        _unitsBuilt++;
+        return u;
+    }
+
+    /// <summary>Tier 0: runs up to <paramref name="count"/> of the unit's instructions through the interpreter's handlers.</summary>
+    private int Interpret(Unit u, int count, ref Eval e)
+    {
+        var insns = u.Insns;
+        ulong pc = u.Va;
+        for (int i = 0; i < count; i++, pc += 4)
+        {
+            S.PC = pc;   // the CPU reads it as the address of an instruction that faults or traps
+            e.Begin(pc);
+            insns[i].Handler(ref e, in insns[i].Fields);
+            if (e.Ended) return i + 1;
+            if (UnitInvalidated) { S.PC = pc + 4; return i + 1; }
+        }
+        S.PC = pc;
+        return count;
+    }
+
+    // ---- tier 1 ----
+
+    private BlockingCollection<Unit>? _compileQueue;
+    private Thread? _compileThread;
+
+    private void RequestCompile(Unit u)
+    {
+        u.CompileRequested = true;
+        if (!Config.JitBackground) { Compile(u); return; }
+        if (_compileQueue == null)
+        {
+            _compileQueue = new BlockingCollection<Unit>();
+            var queue = _compileQueue;
+            _compileThread = new Thread(() =>
+            {
+                foreach (var unit in queue.GetConsumingEnumerable())
+                    if (!unit.Invalid) Compile(unit);
+            }) { IsBackground = true, Name = $"FastArm translator (CPU {Config.CpuIndex})", Priority = ThreadPriority.BelowNormal };
+            _compileThread.Start();
+        }
+        _compileQueue.Add(u);
+    }
+
+    /// <summary>Translates a unit to IL and publishes it. Safe on any thread: it reads only the unit's decoded instructions.</summary>
+    private void Compile(Unit u)
+    {
+        long start = Stopwatch.GetTimestamp();
+        try
+        {
+            int el = u.Key & 3, spSel = (u.Key >> 2) & 1, pan = (u.Key >> 3) & 1;
+            var b = new IlUnitBuilder($"unit_{u.Va:X}", Features, el, spSel, FastTlb.Table((el << 1) | pan));
+            var em = new IlEmitter { B = b };
+            var handlers = SemanticsBinder<IlEmitter, IlVal>.Handlers;
+            var insns = u.Insns;
+            for (int i = 0; i < insns.Length; i++)
+            {
+                b.BeginInstruction(i, u.Va + (ulong)i * 4);
+                if (insns[i].Row is { } row) handlers[row.Index](ref em, in insns[i].Fields);
+                else em.Undefined();
+                if (b.EndInstruction(i == insns.Length - 1)) break;
+            }
+            var fn = b.Finish();
+            fn(null, null!);   // compiles the method now, on this thread (a null CPU returns at once)
+            u.Compiled = fn;
+            Interlocked.Increment(ref _unitsCompiled);
+            Interlocked.Add(ref _insnsCompiled, insns.Length);
+        }
+        catch (Exception ex)
+        {
+            // A translator bug must not stop the guest: the unit stays in tier 0, which is always right.
+            Interlocked.Increment(ref _compileFailures);
+            Trace?.Invoke($"translator: unit at 0x{u.Va:X} not compiled: {ex.GetType().Name}: {ex.Message}");
+        }
+        Interlocked.Add(ref _compileTicks, Stopwatch.GetTimestamp() - start);
+    }
+
+    // ---- the dispatch loop ----
+
+    /// <summary>The translating engine's run loop: same contract as the interpreter's.</summary>
+    private StopReason RunUnits(RunLimits limits)
+    {
+        HookTranslator();
+        _stopRequested = ExitCode != null;
+        var e = new Eval(this);
+        ulong budget = limits.MaxInstructions ?? ulong.MaxValue;
+        ulong until = limits.UntilAddress ?? ulong.MaxValue;
+        var clock = limits.Timeout is { } t ? Stopwatch.StartNew() : null;
+        long timeoutTicks = limits.Timeout is { } tt ? (long)(tt.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+        ulong executed = 0;
+        int slice = 0;
+        int threshold = Config.JitThreshold;
+
+        while (true)
+        {
+            if (_stopRequested)
+            {
+                _stopRequested = false;
+                return ExitCode != null ? StopReason.Exit : StopReason.StopRequested;
+            }
+            if (executed >= budget) return StopReason.InstructionLimit;
+            if (S.PC == until) return StopReason.Address;
+            if (++slice >= 256)
+            {
+                slice = 0;
+                if (clock != null && clock.ElapsedTicks >= timeoutTicks) return StopReason.Timeout;
+            }
+            if (_interruptLinesChanged || _waitingForInterrupt)
+            {
+                if (TakePendingInterrupt()) { _waitingForInterrupt = false; continue; }
+                if (_waitingForInterrupt)
+                {
+                    if (_irqLine || _fiqLine || _serrorLine) _waitingForInterrupt = false;
+                    else
+                    {
+                        if (clock != null && clock.ElapsedTicks >= timeoutTicks) return StopReason.Timeout;
+                        WaitIdle(clock, timeoutTicks);
+                        continue;
+                    }
+                }
+                _interruptLinesChanged = false;
+            }
+
+            ulong pc = S.PC;
+            ExceptionTaken = false;
+            if ((S.PStateOther & State.CpuState.PStateIL) != 0)
+            {
+                RaiseSync(Exceptions.ExceptionClass.IllegalState, 0, pc);
+                executed++;
+                InstructionsExecuted++;
+                continue;
+            }
+            if ((pc & 3) != 0) { PcAlignmentFault(pc); executed++; InstructionsExecuted++; continue; }
+
+            var u = FindUnit(pc, UnitKey);
+            if (u == null)
+            {
+                if (!ExceptionTaken) StepOne(ref e, pc);
+                executed++;
+                InstructionsExecuted++;
+                continue;
+            }
+
+            int len = u.Insns.Length;
+            ulong left = budget - executed;
+            int count = left < (ulong)len ? (int)left : len;
+            if (until != ulong.MaxValue && until > pc && until < pc + (ulong)len * 4) count = Math.Min(count, (int)((until - pc) / 4));
+            _currentUnit = u;
+            UnitInvalidated = false;
+            int n;
+            var fn = u.Compiled;
+            if (fn != null && count == len)
+            {
+                n = fn(StatePointer, this);
+                _insnsCompiledRun += (ulong)n;
+            }
+            else
+            {
+                n = Interpret(u, count, ref e);
+                _insnsInterpreted += (ulong)n;
+                if (++u.Runs >= threshold && !u.CompileRequested && !u.Invalid) RequestCompile(u);
+            }
+            _currentUnit = null;
+            executed += (ulong)n;
+            InstructionsExecuted += (ulong)n;
+        }
+    }
+
+    /// <summary>One instruction fetched and decoded in place (code outside RAM, e.g. flash in MMIO mode).</summary>
+    private void StepOne(ref Eval e, ulong pc)
+    {
+        if (!TryFetch(pc, out uint word)) return;
+        ref DecodedWord d = ref Lookup(word);
+        e.Begin(pc);
+        d.Handler!(ref e, in d.Fields);
+        if (!e.Ended) S.PC = pc + 4;
+    }
+}

@@ -1,0 +1,862 @@
+using System.Reflection;
+using System.Reflection.Emit;
+using FastArm.Jit.Decode;
+using FastArm.Jit.Semantics;
+using FastArm.Jit.State;
+using FastArm.SoftMmu.Tlb;
+
+namespace FastArm.Jit.Translator;
+
+/// <summary>A value in generated code: a constant known while translating, or an IL local holding a 64-bit value.</summary>
+public readonly struct IlVal
+{
+    internal readonly LocalBuilder? Local;
+    internal readonly ulong Value;
+    internal IlVal(LocalBuilder local) { Local = local; Value = 0; }
+    internal IlVal(ulong value) { Local = null; Value = value; }
+    internal bool IsConst => Local == null;
+}
+
+/// <summary>
+/// The translator's emitter: each semantics call emits the IL that computes its value at run time (constants fold).
+/// A thin struct over <see cref="IlUnitBuilder"/>, which holds the state of the unit being built.
+/// </summary>
+public struct IlEmitter : IA64Emitter<IlVal>
+{
+    internal IlUnitBuilder B;
+
+    public readonly ulong Pc => B.InsnPc;
+    public readonly Feature Features => B.Features;
+
+    public readonly IlVal Const(ulong value) => new(value);
+    public readonly IlVal X(int n) => n == 31 ? new IlVal(0) : B.ReadX(n);
+    public readonly void SetX(int n, IlVal value) { if (n != 31) B.WriteX(n, value); }
+    public readonly IlVal Sp() => B.LoadState(B.SpOffset);
+    public readonly void SetSp(IlVal value) => B.StoreState(B.SpOffset, value);
+    public readonly void CheckSpAlignment() => B.CheckSpAlignment();
+
+    public readonly IlVal VReg(int n, int half) => B.LoadState(IlUnitBuilder.Offsets.V + (n * 2 + half) * 8);
+    public readonly void SetVReg(int n, IlVal lo, IlVal hi)
+    {
+        B.StoreState(IlUnitBuilder.Offsets.V + n * 16, lo);
+        B.StoreState(IlUnitBuilder.Offsets.V + n * 16 + 8, hi);
+    }
+
+    public readonly IlVal Add(IlVal a, IlVal b) => a.IsConst && b.IsConst ? new(a.Value + b.Value) : b.IsConst && b.Value == 0 ? a : B.Binary(OpCodes.Add, a, b);
+    public readonly IlVal Sub(IlVal a, IlVal b) => a.IsConst && b.IsConst ? new(a.Value - b.Value) : b.IsConst && b.Value == 0 ? a : B.Binary(OpCodes.Sub, a, b);
+    public readonly IlVal And(IlVal a, IlVal b) => a.IsConst && b.IsConst ? new(a.Value & b.Value) : B.Binary(OpCodes.And, a, b);
+    public readonly IlVal Or(IlVal a, IlVal b) => a.IsConst && b.IsConst ? new(a.Value | b.Value) : B.Binary(OpCodes.Or, a, b);
+    public readonly IlVal Xor(IlVal a, IlVal b) => a.IsConst && b.IsConst ? new(a.Value ^ b.Value) : B.Binary(OpCodes.Xor, a, b);
+    public readonly IlVal Not(IlVal a) => a.IsConst ? new(~a.Value) : B.Unary(OpCodes.Not, a);
+    public readonly IlVal Shl(IlVal a, IlVal amount) => a.IsConst && amount.IsConst ? new(a.Value << (int)(amount.Value & 63)) : B.Shift(OpCodes.Shl, a, amount);
+    public readonly IlVal Lsr(IlVal a, IlVal amount) => a.IsConst && amount.IsConst ? new(a.Value >> (int)(amount.Value & 63)) : B.Shift(OpCodes.Shr_Un, a, amount);
+    public readonly IlVal Asr(IlVal a, IlVal amount) => a.IsConst && amount.IsConst ? new((ulong)((long)a.Value >> (int)(amount.Value & 63))) : B.Shift(OpCodes.Shr, a, amount);
+    public readonly IlVal Ror(IlVal a, IlVal amount, int width) =>
+        a.IsConst && amount.IsConst ? new(width == 64 ? Flags.Ror64(a.Value, amount.Value) : Flags.Ror32(a.Value, amount.Value))
+        : B.CallStatic(width == 64 ? IlUnitBuilder.M.Ror64 : IlUnitBuilder.M.Ror32, a, amount);
+    public readonly IlVal Mul(IlVal a, IlVal b) => a.IsConst && b.IsConst ? new(a.Value * b.Value) : B.Binary(OpCodes.Mul, a, b);
+    public readonly IlVal UMulHigh(IlVal a, IlVal b) => B.CallStatic(IlUnitBuilder.M.UMulHigh, a, b);
+    public readonly IlVal SMulHigh(IlVal a, IlVal b) => B.CallStatic(IlUnitBuilder.M.SMulHigh, a, b);
+    public readonly IlVal UDiv(IlVal a, IlVal b) => B.CallStatic(IlUnitBuilder.M.UDiv, a, b);
+    public readonly IlVal SDiv(IlVal a, IlVal b) => B.CallStatic(IlUnitBuilder.M.SDiv, a, b);
+    public readonly IlVal ZeroExtend(IlVal a, int bits) =>
+        bits >= 64 ? a : a.IsConst ? new(a.Value & ((1UL << bits) - 1)) : B.ZeroExtend(a, bits);
+    public readonly IlVal SignExtend(IlVal a, int bits) =>
+        bits >= 64 ? a : a.IsConst ? new((ulong)((long)(a.Value << (64 - bits)) >> (64 - bits))) : B.SignExtend(a, bits);
+
+    public readonly IlVal Eq(IlVal a, IlVal b) => a.IsConst && b.IsConst ? new(a.Value == b.Value ? 1UL : 0) : B.Compare(OpCodes.Ceq, a, b, false);
+    public readonly IlVal Ne(IlVal a, IlVal b) => a.IsConst && b.IsConst ? new(a.Value != b.Value ? 1UL : 0) : B.Compare(OpCodes.Ceq, a, b, true);
+    public readonly IlVal ULt(IlVal a, IlVal b) => a.IsConst && b.IsConst ? new(a.Value < b.Value ? 1UL : 0) : B.Compare(OpCodes.Clt_Un, a, b, false);
+    public readonly IlVal SLt(IlVal a, IlVal b) => a.IsConst && b.IsConst ? new((long)a.Value < (long)b.Value ? 1UL : 0) : B.Compare(OpCodes.Clt, a, b, false);
+    public readonly IlVal Select(IlVal cond, IlVal ifTrue, IlVal ifFalse) =>
+        cond.IsConst ? (cond.Value != 0 ? ifTrue : ifFalse) : B.Select(cond, ifTrue, ifFalse);
+
+    public readonly IlVal AddWithCarry(IlVal a, IlVal b, IlVal carryIn, int bits, bool setFlags) => B.AddWithCarry(a, b, carryIn, bits, setFlags);
+    public readonly void SetFlagsLogical(IlVal result, int bits) => B.SetFlagsLogical(result, bits);
+    public readonly IlVal Nzcv() => B.LoadNzcv();
+    public readonly void SetNzcv(IlVal nzcv) => B.StoreNzcv(nzcv);
+    public readonly IlVal Carry() => B.CarryFlag();
+    public readonly IlVal Condition(int cond) => cond >= 14 ? new(1) : B.Condition(cond);
+
+    public readonly IlVal Call(Func<ulong, ulong> helper, IlVal a) => B.CallHelper(helper, a);
+    public readonly IlVal Call(Func<ulong, ulong, ulong> helper, IlVal a, IlVal b) => B.CallHelper(helper, a, b);
+    public readonly IlVal Call(Func<ulong, ulong, ulong, ulong> helper, IlVal a, IlVal b, IlVal c) => B.CallHelper(helper, a, b, c);
+
+    public readonly IlVal Load(IlVal address, int size, MemOp op = MemOp.None) => B.Load(address, size, op);
+    public readonly void Store(IlVal address, IlVal value, int size, MemOp op = MemOp.None) => B.Store(address, value, size, op);
+    public readonly void Load128(IlVal address, out IlVal lo, out IlVal hi, MemOp op = MemOp.None) => B.Load128(address, op, out lo, out hi);
+    public readonly void Store128(IlVal address, IlVal lo, IlVal hi, MemOp op = MemOp.None) =>
+        B.CpuCallVoid(IlUnitBuilder.M.Store128Op, true, address, lo, hi, B.I4(op));
+    public readonly IlVal LoadExclusive(IlVal address, int size, int monitorSize, MemOp op) =>
+        B.CpuCall(IlUnitBuilder.M.LoadExclusiveOp, false, address, B.I4(size), B.I4(monitorSize), B.I4(op));
+    public readonly IlVal StoreExclusive(IlVal address, IlVal value, int size, MemOp op) =>
+        B.CpuCall(IlUnitBuilder.M.StoreExclusiveOp, true, address, value, B.I4(size), B.I4(op));
+    public readonly IlVal StoreExclusivePair(IlVal address, IlVal lo, IlVal hi, int size, MemOp op) =>
+        B.CpuCall(IlUnitBuilder.M.StoreExclusivePairOp, true, address, lo, hi, B.I4(size), B.I4(op));
+    public readonly void ClearExclusive() => B.CpuCallVoid(IlUnitBuilder.M.ClearExclusive, false);
+    public readonly IlVal AtomicRmw(AtomicOp kind, IlVal address, IlVal operand, int size, MemOp op) =>
+        B.CpuCall(IlUnitBuilder.M.AtomicRmwOp, true, B.I4((int)kind), address, operand, B.I4(size), B.I4(op));
+    public readonly IlVal CompareAndSwap(IlVal address, IlVal expected, IlVal desired, int size, MemOp op) =>
+        B.CpuCall(IlUnitBuilder.M.CompareAndSwapOp, true, address, expected, desired, B.I4(size), B.I4(op));
+    public readonly void CompareAndSwapPair(IlVal address, IlVal expected0, IlVal expected1, IlVal desired0, IlVal desired1, int size, MemOp op, out IlVal old0, out IlVal old1) =>
+        B.CompareAndSwapPair(address, expected0, expected1, desired0, desired1, size, op, out old0, out old1);
+
+    public readonly void Branch(ulong target, BranchKind kind = BranchKind.Jump) => B.Branch(target);
+    public readonly void BranchIf(IlVal cond, ulong target) => B.BranchIf(cond, target);
+    public readonly void BranchIndirect(IlVal target, BranchKind kind) => B.BranchIndirect(target);
+
+    public readonly IlVal ReadSysReg(uint encoding) => B.CpuCall(IlUnitBuilder.M.ReadSysReg, false, B.I4((int)encoding));
+    public readonly void WriteSysReg(uint encoding, IlVal value) => B.CpuCallVoid(IlUnitBuilder.M.WriteSysReg, false, B.I4((int)encoding), value);
+    public readonly void MsrImmediate(uint op1, uint op2, uint crm) => B.CpuCallVoid(IlUnitBuilder.M.MsrImmediate, false, B.I4((int)op1), B.I4((int)op2), B.I4((int)crm));
+    public readonly void Sys(uint op1, uint crn, uint crm, uint op2, int rt, bool isRead)
+    {
+        B.CpuCallVoid(IlUnitBuilder.M.SysInstruction, true, B.I4((int)op1), B.I4((int)crn), B.I4((int)crm), B.I4((int)op2), B.I4(rt), B.I4(isRead ? 1 : 0));
+        B.ForgetX();   // SYSL writes Xt behind the emitter's back
+    }
+    public readonly void Hint(uint hint)
+    {
+        if (hint is 0) return;   // NOP
+        B.CpuCallVoid(IlUnitBuilder.M.Hint, false, B.I4((int)hint));
+    }
+    public readonly void Barrier(uint crm, uint op2) => B.CpuCallVoid(IlUnitBuilder.M.Barrier, false, B.I4((int)crm), B.I4((int)op2));
+    public readonly void ExceptionGenerating(ExceptionGen kind, uint imm16)
+    {
+        B.CpuCallVoid(IlUnitBuilder.M.ExceptionGenerating, false, B.I4((int)kind), B.I4((int)imm16));
+        B.EndedByCpu();
+    }
+    public readonly void Eret()
+    {
+        B.CpuCallVoid(IlUnitBuilder.M.ExceptionReturn, false);
+        B.EndedByCpu();
+    }
+    public readonly void Undefined()
+    {
+        B.CpuCallVoid(IlUnitBuilder.M.RaiseUndefined, false);
+        B.EndedByCpu();
+    }
+    public readonly void CheckFpAccess() => B.CheckFpAccess();
+    public readonly void CallState(StateHelper helper, int a, int b, int c, int d) => B.CallState(helper, a, b, c, d);
+}
+
+/// <summary>The compiled form of a unit: runs it on the state and returns how many instructions it executed.</summary>
+public unsafe delegate int UnitFn(CpuState* s, Cpu cpu);
+
+/// <summary>
+/// Builds one DynamicMethod for a unit of guest instructions. Guest X registers are cached in IL locals (reads come
+/// from the local, writes go to both, so the state in memory is exact at every call and every exit). The PC is stored
+/// only before calls that can observe it. A call that raised an exception leaves through an exit that returns the
+/// number of instructions executed; the exception entry has already set PC.
+/// </summary>
+internal sealed unsafe class IlUnitBuilder
+{
+    internal static class Offsets
+    {
+        public static readonly int X, V, PC, SpEl, Nzcv;
+        static Offsets()
+        {
+            CpuState d = default;
+            byte* b = (byte*)&d;
+            X = (int)((byte*)d.X - b);
+            V = (int)((byte*)d.V - b);
+            PC = (int)((byte*)&d.PC - b);
+            SpEl = (int)((byte*)d.SpEl - b);
+            Nzcv = (int)((byte*)&d.Nzcv - b);
+        }
+    }
+
+    internal static class M
+    {
+        private const BindingFlags Any = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static;
+        private static MethodInfo C(string name) => typeof(Cpu).GetMethod(name, Any) ?? throw new MissingMethodException(nameof(Cpu), name);
+        private static MethodInfo F(string name) => typeof(Flags).GetMethod(name, Any)!;
+        public static readonly MethodInfo Ror64 = F(nameof(Flags.Ror64)), Ror32 = F(nameof(Flags.Ror32)),
+            UMulHigh = F(nameof(Flags.UMulHigh)), SMulHigh = F(nameof(Flags.SMulHigh)), UDiv = F(nameof(Flags.UDiv)), SDiv = F(nameof(Flags.SDiv)),
+            Add64 = F(nameof(Flags.Add64)), Add32 = F(nameof(Flags.Add32)), Logical64 = F(nameof(Flags.Logical64)), Logical32 = F(nameof(Flags.Logical32));
+        public static readonly MethodInfo TryRead = C(nameof(Cpu.TryRead)), TryWrite = C(nameof(Cpu.TryWrite)), LoadOp = C(nameof(Cpu.LoadOp)),
+            Load128Op = C(nameof(Cpu.Load128Op)), Store128Op = C(nameof(Cpu.Store128Op)), LoadExclusiveOp = C(nameof(Cpu.LoadExclusiveOp)),
+            StoreExclusiveOp = C(nameof(Cpu.StoreExclusiveOp)), StoreExclusivePairOp = C(nameof(Cpu.StoreExclusivePairOp)),
+            ClearExclusive = C(nameof(Cpu.ClearExclusive)), AtomicRmwOp = C(nameof(Cpu.AtomicRmwOp)), CompareAndSwapOp = C(nameof(Cpu.CompareAndSwapOp)),
+            CompareAndSwapPairOp = C(nameof(Cpu.CompareAndSwapPairOp)), ReadSysReg = C(nameof(Cpu.ReadSysReg)), WriteSysReg = C(nameof(Cpu.WriteSysReg)),
+            MsrImmediate = C(nameof(Cpu.MsrImmediate)), SysInstruction = C(nameof(Cpu.SysInstruction)), Hint = C(nameof(Cpu.Hint)),
+            Barrier = C(nameof(Cpu.Barrier)), ExceptionGenerating = C(nameof(Cpu.ExceptionGenerating)), ExceptionReturn = C(nameof(Cpu.ExceptionReturn)),
+            RaiseUndefined = C(nameof(Cpu.RaiseUndefined)), CheckFPAdvSIMDEnabled = C(nameof(Cpu.CheckFPAdvSIMDEnabled)),
+            CheckSpAlignment = C(nameof(Cpu.CheckSpAlignment)), BranchAddr = C(nameof(Cpu.BranchAddr));
+        public static readonly FieldInfo ExceptionTaken = typeof(Cpu).GetField(nameof(Cpu.ExceptionTaken), Any)!,
+            UnitInvalidated = typeof(Cpu).GetField(nameof(Cpu.UnitInvalidated), Any)!;
+    }
+
+    private readonly DynamicMethod _method;
+    private readonly ILGenerator _il;
+    public readonly Feature Features;
+    public ulong InsnPc;
+    public readonly int SpOffset;
+    private readonly int _el;
+    private readonly FastTlbEntry* _tlb;
+
+    private readonly LocalBuilder?[] _xLocal = new LocalBuilder?[31];
+    private readonly bool[] _xValid = new bool[31];
+    private readonly Stack<LocalBuilder> _freeTemps = new();
+    private readonly List<LocalBuilder> _insnTemps = [];
+    private LocalBuilder? _entry;
+
+    private int _insnIndex;
+    private bool _pcSynced, _fpChecked;
+    // How the current instruction ends: null = falls through; else the unit exits after it.
+    private IlVal? _branchTarget;
+    private bool _endedByCpu, _indirect, _storesSlowly;
+    private (IlVal Cond, ulong Target)? _condBranch;
+    // Exits taken when a call raised an exception: instruction index -> label (returns index + 1).
+    private readonly List<(Label Label, int Count)> _faultExits = [];
+    private Label? _faultExit;
+
+    public IlUnitBuilder(string name, Feature features, int el, int spSel, FastTlbEntry* tlb)
+    {
+        Features = features;
+        _el = el;
+        _tlb = tlb;
+        SpOffset = Offsets.SpEl + (spSel == 0 ? 0 : el) * 8;
+        _method = new DynamicMethod(name, typeof(int), [typeof(CpuState*), typeof(Cpu)], typeof(Cpu), skipVisibility: true);
+        _il = _method.GetILGenerator();
+        // Called with no CPU, the method returns at once: the translator calls it so to have RyuJIT compile it on the
+        // translating thread rather than at its first real run.
+        var body = _il.DefineLabel();
+        _il.Emit(OpCodes.Ldarg_1);
+        _il.Emit(OpCodes.Brtrue, body);
+        _il.Emit(OpCodes.Ldc_I4_0);
+        _il.Emit(OpCodes.Ret);
+        _il.MarkLabel(body);
+        // A unit starts with no exception pending: each call below that raises one sets it and leaves at once.
+        _il.Emit(OpCodes.Ldarg_1);
+        _il.Emit(OpCodes.Ldc_I4_0);
+        _il.Emit(OpCodes.Stfld, M.ExceptionTaken);
+    }
+
+    public int IlSize => _il.ILOffset;
+
+    // ---- per instruction ----
+
+    public void BeginInstruction(int index, ulong pc)
+    {
+        _insnIndex = index;
+        InsnPc = pc;
+        _pcSynced = false;
+        _branchTarget = null;
+        _condBranch = null;
+        _endedByCpu = _indirect = _storesSlowly = false;
+        _faultExit = null;
+    }
+
+    /// <summary>Ends the instruction; returns true when the unit must end after it (a branch or an exception).</summary>
+    public bool EndInstruction(bool lastInUnit)
+    {
+        foreach (var t in _insnTemps) _freeTemps.Push(t);
+        _insnTemps.Clear();
+        int count = _insnIndex + 1;
+        if (_endedByCpu)
+        {
+            // PC was set by the CPU (exception entry, ERET, a firmware call that returned).
+            EmitReturn(count);
+            return true;
+        }
+        if (_branchTarget is { } target)
+        {
+            StoreState(Offsets.PC, target);
+            EmitReturn(count);
+            return true;
+        }
+        if (_condBranch is { } cb)
+        {
+            var notTaken = _il.DefineLabel();
+            Push(cb.Cond);
+            _il.Emit(OpCodes.Brfalse, notTaken);
+            StoreState(Offsets.PC, new IlVal(cb.Target));
+            EmitReturn(count);
+            _il.MarkLabel(notTaken);
+        }
+        if (_storesSlowly)
+        {
+            // A store that went through the slow path may have overwritten this very unit: finish the instruction (done)
+            // and leave, so that the next instruction is fetched anew.
+            var go = _il.DefineLabel();
+            _il.Emit(OpCodes.Ldarg_1);
+            _il.Emit(OpCodes.Ldfld, M.UnitInvalidated);
+            _il.Emit(OpCodes.Brfalse, go);
+            StoreState(Offsets.PC, new IlVal(InsnPc + 4));
+            EmitReturn(count);
+            _il.MarkLabel(go);
+        }
+        if (lastInUnit)
+        {
+            StoreState(Offsets.PC, new IlVal(InsnPc + 4));
+            EmitReturn(count);
+            return true;
+        }
+        return false;
+    }
+
+    private void EmitReturn(int count)
+    {
+        _il.Emit(OpCodes.Ldc_I4, count);
+        _il.Emit(OpCodes.Ret);
+    }
+
+    public UnitFn Finish()
+    {
+        foreach (var (label, count) in _faultExits)
+        {
+            _il.MarkLabel(label);
+            EmitReturn(count);
+        }
+        return _method.CreateDelegate<UnitFn>();
+    }
+
+    // ---- values ----
+
+    private LocalBuilder Temp()
+    {
+        var t = _freeTemps.Count > 0 ? _freeTemps.Pop() : _il.DeclareLocal(typeof(ulong));
+        _insnTemps.Add(t);
+        return t;
+    }
+
+    internal void Push(IlVal v)
+    {
+        if (v.IsConst) _il.Emit(OpCodes.Ldc_I8, (long)v.Value);
+        else _il.Emit(OpCodes.Ldloc, v.Local!);
+    }
+
+    private IlVal StoreTemp()
+    {
+        var t = Temp();
+        _il.Emit(OpCodes.Stloc, t);
+        return new IlVal(t);
+    }
+
+    public IlVal I4(int v) => new((ulong)(uint)v);
+    public IlVal I4(MemOp op) => new((ulong)(uint)(int)op);
+
+    private void StateAddress(int offset)
+    {
+        _il.Emit(OpCodes.Ldarg_0);
+        if (offset != 0)
+        {
+            _il.Emit(OpCodes.Ldc_I4, offset);
+            _il.Emit(OpCodes.Add);
+        }
+    }
+
+    public IlVal LoadState(int offset)
+    {
+        StateAddress(offset);
+        _il.Emit(OpCodes.Ldind_I8);
+        return StoreTemp();
+    }
+
+    public void StoreState(int offset, IlVal v)
+    {
+        StateAddress(offset);
+        Push(v);
+        _il.Emit(OpCodes.Stind_I8);
+    }
+
+    public IlVal ReadX(int n)
+    {
+        var local = _xLocal[n] ??= _il.DeclareLocal(typeof(ulong));
+        if (!_xValid[n])
+        {
+            StateAddress(Offsets.X + n * 8);
+            _il.Emit(OpCodes.Ldind_I8);
+            _il.Emit(OpCodes.Stloc, local);
+            _xValid[n] = true;
+        }
+        // A copy: the semantics may hold this value across a write of the same register.
+        _il.Emit(OpCodes.Ldloc, local);
+        return StoreTemp();
+    }
+
+    public void WriteX(int n, IlVal v)
+    {
+        var local = _xLocal[n] ??= _il.DeclareLocal(typeof(ulong));
+        Push(v);
+        _il.Emit(OpCodes.Stloc, local);
+        _xValid[n] = true;
+        StateAddress(Offsets.X + n * 8);
+        _il.Emit(OpCodes.Ldloc, local);
+        _il.Emit(OpCodes.Stind_I8);
+    }
+
+    /// <summary>Something wrote X registers in memory directly: reload them when next read.</summary>
+    public void ForgetX() => Array.Clear(_xValid);
+
+    public IlVal Binary(OpCode op, IlVal a, IlVal b)
+    {
+        Push(a);
+        Push(b);
+        _il.Emit(op);
+        return StoreTemp();
+    }
+
+    public IlVal Unary(OpCode op, IlVal a)
+    {
+        Push(a);
+        _il.Emit(op);
+        return StoreTemp();
+    }
+
+    public IlVal Shift(OpCode op, IlVal a, IlVal amount)
+    {
+        Push(a);
+        if (amount.IsConst) _il.Emit(OpCodes.Ldc_I4, (int)(amount.Value & 63));
+        else
+        {
+            Push(amount);
+            _il.Emit(OpCodes.Conv_I4);
+            _il.Emit(OpCodes.Ldc_I4, 63);
+            _il.Emit(OpCodes.And);
+        }
+        _il.Emit(op);
+        return StoreTemp();
+    }
+
+    public IlVal ZeroExtend(IlVal a, int bits)
+    {
+        Push(a);
+        if (bits == 32) { _il.Emit(OpCodes.Conv_U4); _il.Emit(OpCodes.Conv_U8); }
+        else if (bits == 16) { _il.Emit(OpCodes.Conv_U2); _il.Emit(OpCodes.Conv_U8); }
+        else if (bits == 8) { _il.Emit(OpCodes.Conv_U1); _il.Emit(OpCodes.Conv_U8); }
+        else { _il.Emit(OpCodes.Ldc_I8, (long)((1UL << bits) - 1)); _il.Emit(OpCodes.And); }
+        return StoreTemp();
+    }
+
+    public IlVal SignExtend(IlVal a, int bits)
+    {
+        Push(a);
+        if (bits == 32) { _il.Emit(OpCodes.Conv_I4); _il.Emit(OpCodes.Conv_I8); }
+        else if (bits == 16) { _il.Emit(OpCodes.Conv_I2); _il.Emit(OpCodes.Conv_I8); }
+        else if (bits == 8) { _il.Emit(OpCodes.Conv_I1); _il.Emit(OpCodes.Conv_I8); }
+        else
+        {
+            _il.Emit(OpCodes.Ldc_I4, 64 - bits);
+            _il.Emit(OpCodes.Shl);
+            _il.Emit(OpCodes.Ldc_I4, 64 - bits);
+            _il.Emit(OpCodes.Shr);
+        }
+        return StoreTemp();
+    }
+
+    public IlVal Compare(OpCode op, IlVal a, IlVal b, bool negate)
+    {
+        Push(a);
+        Push(b);
+        _il.Emit(op);
+        if (negate) { _il.Emit(OpCodes.Ldc_I4_0); _il.Emit(OpCodes.Ceq); }
+        _il.Emit(OpCodes.Conv_U8);
+        return StoreTemp();
+    }
+
+    public IlVal Select(IlVal cond, IlVal ifTrue, IlVal ifFalse)
+    {
+        var r = Temp();
+        var no = _il.DefineLabel();
+        var done = _il.DefineLabel();
+        Push(cond);
+        _il.Emit(OpCodes.Brfalse, no);
+        Push(ifTrue);
+        _il.Emit(OpCodes.Stloc, r);
+        _il.Emit(OpCodes.Br, done);
+        _il.MarkLabel(no);
+        Push(ifFalse);
+        _il.Emit(OpCodes.Stloc, r);
+        _il.MarkLabel(done);
+        return new IlVal(r);
+    }
+
+    public IlVal CallStatic(MethodInfo m, params IlVal[] args)
+    {
+        foreach (var a in args) Push(a);
+        _il.Emit(OpCodes.Call, m);
+        return StoreTemp();
+    }
+
+    public IlVal CallHelper(Delegate helper, params IlVal[] args)
+    {
+        if (helper.Target != null || !helper.Method.IsStatic)
+            throw new InvalidOperationException($"semantics helper {helper.Method.Name} must be a static method");
+        return CallStatic(helper.Method, args);
+    }
+
+    // ---- flags ----
+
+    public IlVal AddWithCarry(IlVal a, IlVal b, IlVal carryIn, int bits, bool setFlags)
+    {
+        Push(a);
+        Push(b);
+        _il.Emit(OpCodes.Add);
+        if (!(carryIn.IsConst && carryIn.Value == 0)) { Push(carryIn); _il.Emit(OpCodes.Add); }
+        if (bits == 32) { _il.Emit(OpCodes.Conv_U4); _il.Emit(OpCodes.Conv_U8); }
+        var r = StoreTemp();
+        if (setFlags)
+        {
+            StateAddress(Offsets.Nzcv);
+            Push(a);
+            Push(b);
+            Push(carryIn);
+            if (bits == 64) { Push(r); _il.Emit(OpCodes.Call, M.Add64); }
+            else _il.Emit(OpCodes.Call, M.Add32);
+            _il.Emit(OpCodes.Stind_I4);
+        }
+        return r;
+    }
+
+    public void SetFlagsLogical(IlVal result, int bits)
+    {
+        StateAddress(Offsets.Nzcv);
+        Push(result);
+        _il.Emit(OpCodes.Call, bits == 32 ? M.Logical32 : M.Logical64);
+        _il.Emit(OpCodes.Stind_I4);
+    }
+
+    private void PushNzcv()
+    {
+        StateAddress(Offsets.Nzcv);
+        _il.Emit(OpCodes.Ldind_U4);
+    }
+
+    public IlVal LoadNzcv()
+    {
+        PushNzcv();
+        _il.Emit(OpCodes.Conv_U8);
+        return StoreTemp();
+    }
+
+    public void StoreNzcv(IlVal v)
+    {
+        StateAddress(Offsets.Nzcv);
+        Push(v);
+        _il.Emit(OpCodes.Conv_U4);
+        _il.Emit(OpCodes.Ldc_I4, unchecked((int)0xF000_0000u));
+        _il.Emit(OpCodes.And);
+        _il.Emit(OpCodes.Stind_I4);
+    }
+
+    private void PushFlag(int bit)
+    {
+        PushNzcv();
+        _il.Emit(OpCodes.Ldc_I4, bit);
+        _il.Emit(OpCodes.Shr_Un);
+        _il.Emit(OpCodes.Ldc_I4_1);
+        _il.Emit(OpCodes.And);
+    }
+
+    public IlVal CarryFlag()
+    {
+        PushFlag(29);
+        _il.Emit(OpCodes.Conv_U8);
+        return StoreTemp();
+    }
+
+    /// <summary>ConditionHolds(cond) as IL on NZCV: N = bit 31, Z = 30, C = 29, V = 28.</summary>
+    public IlVal Condition(int cond)
+    {
+        switch (cond >> 1)
+        {
+            case 0: PushFlag(30); break;                                   // EQ: Z
+            case 1: PushFlag(29); break;                                   // CS: C
+            case 2: PushFlag(31); break;                                   // MI: N
+            case 3: PushFlag(28); break;                                   // VS: V
+            case 4:                                                        // HI: C && !Z
+                PushFlag(29);
+                PushFlag(30);
+                _il.Emit(OpCodes.Not);
+                _il.Emit(OpCodes.And);
+                break;
+            case 5:                                                        // GE: N == V
+                PushFlag(31);
+                PushFlag(28);
+                _il.Emit(OpCodes.Ceq);
+                break;
+            case 6:                                                        // GT: N == V && !Z
+                PushFlag(31);
+                PushFlag(28);
+                _il.Emit(OpCodes.Ceq);
+                PushFlag(30);
+                _il.Emit(OpCodes.Not);
+                _il.Emit(OpCodes.And);
+                break;
+        }
+        _il.Emit(OpCodes.Ldc_I4_1);
+        _il.Emit(OpCodes.And);
+        if ((cond & 1) != 0) { _il.Emit(OpCodes.Ldc_I4_1); _il.Emit(OpCodes.Xor); }
+        _il.Emit(OpCodes.Conv_U8);
+        return StoreTemp();
+    }
+
+    // ---- calls into the CPU ----
+
+    /// <summary>The CPU reads S.PC as the address of the instruction that traps or faults: store it once per instruction.</summary>
+    private void SyncPc()
+    {
+        if (_pcSynced) return;
+        StoreState(Offsets.PC, new IlVal(InsnPc));
+        _pcSynced = true;
+    }
+
+    private void EmitPcStore() => StoreState(Offsets.PC, new IlVal(InsnPc));
+
+    private Label FaultExit()
+    {
+        if (_faultExit is { } l) return l;
+        var label = _il.DefineLabel();
+        _faultExits.Add((label, _insnIndex + 1));
+        _faultExit = label;
+        return label;
+    }
+
+    private void BranchIfExceptionTaken()
+    {
+        _il.Emit(OpCodes.Ldarg_1);
+        _il.Emit(OpCodes.Ldfld, M.ExceptionTaken);
+        _il.Emit(OpCodes.Brtrue, FaultExit());
+    }
+
+    private void PushArgs(MethodInfo m, IlVal[] args)
+    {
+        var ps = m.GetParameters();
+        for (int i = 0; i < args.Length; i++)
+        {
+            var t = ps[i].ParameterType;
+            var a = args[i];
+            if (t == typeof(ulong) || t == typeof(long)) Push(a);
+            else if (a.IsConst) _il.Emit(OpCodes.Ldc_I4, (int)a.Value);
+            else { Push(a); _il.Emit(OpCodes.Conv_U4); }
+        }
+    }
+
+    /// <summary>A call of a Cpu method that returns a value and may raise an exception.</summary>
+    public IlVal CpuCall(MethodInfo m, bool mayStore, params IlVal[] args)
+    {
+        SyncPc();
+        _il.Emit(OpCodes.Ldarg_1);
+        PushArgs(m, args);
+        _il.Emit(OpCodes.Call, m);
+        if (m.ReturnType != typeof(ulong)) _il.Emit(OpCodes.Conv_U8);
+        var r = StoreTemp();
+        BranchIfExceptionTaken();
+        if (mayStore) _storesSlowly = true;
+        return r;
+    }
+
+    public void CpuCallVoid(MethodInfo m, bool mayStore, params IlVal[] args)
+    {
+        SyncPc();
+        _il.Emit(OpCodes.Ldarg_1);
+        PushArgs(m, args);
+        _il.Emit(OpCodes.Call, m);
+        if (m.ReturnType != typeof(void)) _il.Emit(OpCodes.Pop);
+        BranchIfExceptionTaken();
+        if (mayStore) _storesSlowly = true;
+    }
+
+    public void EndedByCpu() => _endedByCpu = true;
+
+    public void CheckSpAlignment()
+    {
+        // Aligned SP passes whatever SCTLR says: only a misaligned one needs the CPU's check.
+        var ok = _il.DefineLabel();
+        StateAddress(SpOffset);
+        _il.Emit(OpCodes.Ldind_I8);
+        _il.Emit(OpCodes.Ldc_I4, 15);
+        _il.Emit(OpCodes.Conv_I8);
+        _il.Emit(OpCodes.And);
+        _il.Emit(OpCodes.Brfalse, ok);
+        EmitPcStore();
+        _il.Emit(OpCodes.Ldarg_1);
+        _il.Emit(OpCodes.Call, M.CheckSpAlignment);
+        _il.Emit(OpCodes.Brtrue, ok);
+        BranchIfExceptionTaken();
+        _il.MarkLabel(ok);
+    }
+
+    public void CheckFpAccess()
+    {
+        // CPACR/CPTR change only through system register writes, which end a unit: one check per unit is exact.
+        if (_fpChecked) return;
+        _fpChecked = true;
+        var ok = _il.DefineLabel();
+        SyncPc();
+        _il.Emit(OpCodes.Ldarg_1);
+        _il.Emit(OpCodes.Call, M.CheckFPAdvSIMDEnabled);
+        _il.Emit(OpCodes.Brtrue, ok);
+        BranchIfExceptionTaken();
+        _il.MarkLabel(ok);
+    }
+
+    public void CallState(StateHelper helper, int a, int b, int c, int d)
+    {
+        if (helper.Target != null || !helper.Method.IsStatic)
+            throw new InvalidOperationException($"state helper {helper.Method.Name} must be a static method");
+        _il.Emit(OpCodes.Ldarg_0);
+        _il.Emit(OpCodes.Ldc_I4, a);
+        _il.Emit(OpCodes.Ldc_I4, b);
+        _il.Emit(OpCodes.Ldc_I4, c);
+        _il.Emit(OpCodes.Ldc_I4, d);
+        _il.Emit(OpCodes.Call, helper.Method);
+        ForgetX();
+    }
+
+    // ---- loads and stores with the fast TLB inline ----
+
+    /// <summary>Pushes the address of the fast TLB entry for <paramref name="address"/> into the entry local.</summary>
+    private LocalBuilder TlbEntry(IlVal address)
+    {
+        _entry ??= _il.DeclareLocal(typeof(nint));
+        _il.Emit(OpCodes.Ldc_I8, (long)_tlb);
+        _il.Emit(OpCodes.Conv_I);
+        Push(address);
+        _il.Emit(OpCodes.Ldc_I4, 12 - 5);   // (va >> 12) * sizeof(entry) = (va >> 7) & (mask << 5)
+        _il.Emit(OpCodes.Shr_Un);
+        _il.Emit(OpCodes.Ldc_I8, (long)((ulong)(FastTlb.Entries - 1) << 5));
+        _il.Emit(OpCodes.And);
+        _il.Emit(OpCodes.Conv_I);
+        _il.Emit(OpCodes.Add);
+        _il.Emit(OpCodes.Stloc, _entry);
+        return _entry;
+    }
+
+    private void HostAddress(IlVal address, LocalBuilder entry)
+    {
+        Push(address);
+        _il.Emit(OpCodes.Ldloc, entry);
+        _il.Emit(OpCodes.Ldc_I4, FastTlbEntry.AddendOffset);
+        _il.Emit(OpCodes.Add);
+        _il.Emit(OpCodes.Ldind_I8);
+        _il.Emit(OpCodes.Add);
+        _il.Emit(OpCodes.Conv_U);
+    }
+
+    private void TagCompare(IlVal address, LocalBuilder entry, int tagOffset, int size, Label slow)
+    {
+        Push(address);
+        _il.Emit(OpCodes.Ldc_I8, (long)(FastTlb.PageMask | (ulong)(size - 1)));
+        _il.Emit(OpCodes.And);
+        _il.Emit(OpCodes.Ldloc, entry);
+        if (tagOffset != 0) { _il.Emit(OpCodes.Ldc_I4, tagOffset); _il.Emit(OpCodes.Add); }
+        _il.Emit(OpCodes.Ldind_I8);
+        _il.Emit(OpCodes.Bne_Un, slow);
+    }
+
+    public IlVal Load(IlVal address, int size, MemOp op)
+    {
+        var r = Temp();
+        var slow = _il.DefineLabel();
+        var done = _il.DefineLabel();
+        if ((op & MemOp.Unprivileged) == 0)
+        {
+            var entry = TlbEntry(address);
+            TagCompare(address, entry, FastTlbEntry.ReadTagOffset, size, slow);
+            HostAddress(address, entry);
+            _il.Emit(size switch { 1 => OpCodes.Ldind_U1, 2 => OpCodes.Ldind_U2, 4 => OpCodes.Ldind_U4, _ => OpCodes.Ldind_I8 });
+            if (size < 8) _il.Emit(OpCodes.Conv_U8);
+            _il.Emit(OpCodes.Stloc, r);
+            _il.Emit(OpCodes.Br, done);
+        }
+        _il.MarkLabel(slow);
+        EmitPcStore();
+        _il.Emit(OpCodes.Ldarg_1);
+        Push(address);
+        _il.Emit(OpCodes.Ldc_I4, size);
+        _il.Emit(OpCodes.Ldc_I4, (int)op);
+        _il.Emit(OpCodes.Call, M.LoadOp);
+        _il.Emit(OpCodes.Stloc, r);
+        BranchIfExceptionTaken();
+        _il.MarkLabel(done);
+        return new IlVal(r);
+    }
+
+    public void Store(IlVal address, IlVal value, int size, MemOp op)
+    {
+        var slow = _il.DefineLabel();
+        var done = _il.DefineLabel();
+        if ((op & (MemOp.Unprivileged | MemOp.Probe)) == 0)
+        {
+            var entry = TlbEntry(address);
+            TagCompare(address, entry, FastTlbEntry.WriteTagOffset, size, slow);
+            HostAddress(address, entry);
+            Push(value);
+            if (size < 8) _il.Emit(OpCodes.Conv_U4);
+            _il.Emit(size switch { 1 => OpCodes.Stind_I1, 2 => OpCodes.Stind_I2, 4 => OpCodes.Stind_I4, _ => OpCodes.Stind_I8 });
+            _il.Emit(OpCodes.Br, done);
+        }
+        _il.MarkLabel(slow);
+        EmitPcStore();
+        _il.Emit(OpCodes.Ldarg_1);
+        Push(address);
+        _il.Emit(OpCodes.Ldc_I4, size);
+        Push(value);
+        _il.Emit(OpCodes.Ldc_I4, (int)op);
+        _il.Emit(OpCodes.Call, M.TryWrite);
+        _il.Emit(OpCodes.Pop);
+        BranchIfExceptionTaken();
+        _il.MarkLabel(done);
+        if ((op & MemOp.Probe) == 0) _storesSlowly = true;
+    }
+
+    public void Load128(IlVal address, MemOp op, out IlVal lo, out IlVal hi)
+    {
+        var l = Temp();
+        var h = Temp();
+        SyncPc();
+        _il.Emit(OpCodes.Ldarg_1);
+        Push(address);
+        _il.Emit(OpCodes.Ldc_I4, (int)op);
+        _il.Emit(OpCodes.Ldloca, l);
+        _il.Emit(OpCodes.Ldloca, h);
+        _il.Emit(OpCodes.Call, M.Load128Op);
+        BranchIfExceptionTaken();
+        lo = new IlVal(l);
+        hi = new IlVal(h);
+    }
+
+    public void CompareAndSwapPair(IlVal address, IlVal e0, IlVal e1, IlVal d0, IlVal d1, int size, MemOp op, out IlVal old0, out IlVal old1)
+    {
+        var o0 = Temp();
+        var o1 = Temp();
+        SyncPc();
+        _il.Emit(OpCodes.Ldarg_1);
+        Push(address);
+        Push(e0);
+        Push(e1);
+        Push(d0);
+        Push(d1);
+        _il.Emit(OpCodes.Ldc_I4, size);
+        _il.Emit(OpCodes.Ldc_I4, (int)op);
+        _il.Emit(OpCodes.Ldloca, o0);
+        _il.Emit(OpCodes.Ldloca, o1);
+        _il.Emit(OpCodes.Call, M.CompareAndSwapPairOp);
+        BranchIfExceptionTaken();
+        _storesSlowly = true;
+        old0 = new IlVal(o0);
+        old1 = new IlVal(o1);
+    }
+
+    // ---- branches ----
+
+    public void Branch(ulong target) => _branchTarget = new IlVal(target);
+
+    public void BranchIf(IlVal cond, ulong target)
+    {
+        if (cond.IsConst) { if (cond.Value != 0) _branchTarget = new IlVal(target); return; }
+        _condBranch = (cond, target);
+    }
+
+    public void BranchIndirect(IlVal target)
+    {
+        // BranchTo drops the tag of a TBI address: the CPU knows the regime's TBI bits.
+        _il.Emit(OpCodes.Ldarg_1);
+        Push(target);
+        _il.Emit(OpCodes.Ldc_I4, _el);
+        _il.Emit(OpCodes.Call, M.BranchAddr);
+        _branchTarget = StoreTemp();
+        _indirect = true;
+    }
+}
