@@ -117,6 +117,29 @@ public class GuestMmuFaultTests(ExecutionEngine engine)
         AssertFaults(m, (DataAbort(0x04, false), va + 8));
     }
 
+    [Test]
+    public void FetchingFromAnUnmappedPageIsAnInstructionAbortAtEl1AndEl0()
+    {
+        using var m = new GuestMmu(engine, 12, 48);
+        ulong a = TestVa(48, 21);
+        m.Lower.Map(a, DataPa, 3, m.Attrs(AF | AttrNormal | PXN | UXN));
+        ulong unmapped = a + 0x3000;
+        m.Run($"""
+                movq x1, {Hex(unmapped)}
+                blr x1
+                el0_run el0_call
+            """, extra: """
+            el0_call:
+                blr x1
+                svc #0
+            """);
+        var f = m.Faults;
+        Assert.That(f.Take(2).Select(x => (x.Esr, x.Far, x.Elr)), Is.EqualTo(new[]
+        {
+            (InstructionAbort(0x07), unmapped, unmapped), (InstructionAbort(0x07, lower: true), unmapped, unmapped),
+        }));
+    }
+
     // ---- address size faults ----
 
     [Test]
