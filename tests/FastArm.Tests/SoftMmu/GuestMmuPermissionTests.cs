@@ -288,6 +288,53 @@ public class GuestMmuPermissionTests(ExecutionEngine engine)
         Assert.That(m.X(0), Is.EqualTo(0UL), "no call ran");
     }
 
+    /// <summary>TCR_EL1.HPD0 = 1 (FEAT_HPDS) disables the hierarchical table bits for the TTBR0 range.</summary>
+    [Test]
+    public void Hpd0IgnoresTheTableBits()
+    {
+        using var m = Machine();
+        ulong ro = 0x0000_1000_0000_0000UL;
+        m.Lower.Map(ro, DataPa + 0x5000, 3, m.Attrs(AF | AttrNormal | PXN | UXN), tableAttrs: (1UL << 62) | (1UL << 61));
+        m.Tcr |= 1UL << 41;
+        m.Run($"""
+            {Va(1, ro)}
+                movq x2, 0x99
+                str x2, [x1, #8]
+                ldr x3, [x1, #8]
+            """);
+        m.AssertNoFaults();
+        Assert.That(m.X(3), Is.EqualTo(0x99UL));
+    }
+
+    /// <summary>
+    /// Data cache maintenance by VA is checked by the MMU (Arm ARM D7.5.9.x): DC IVAC needs write permission, DC CVAC and
+    /// CIVAC read permission, DC ZVA is a write; a fault reports CM = 1 and WnR = 1 for the maintenance instructions,
+    /// CM = 0 for DC ZVA; PAN does not apply to maintenance.
+    /// </summary>
+    [Test]
+    public void DataCacheMaintenanceByVaTakesMmuFaults()
+    {
+        using var m = Machine();
+        ulong invalid = P + 0x10_0000;
+        m.Run($"""
+            {Va(1, RoEl1)}
+            {Va(2, invalid)}
+            {Va(3, RwEl0)}
+                dc cvac, x1
+                dc civac, x1
+                dc ivac, x1
+                dc cvac, x2
+                dc zva, x1
+                msr pan, #1
+                dc ivac, x3
+                dc cvac, x3
+                msr pan, #0
+            """);
+        const ulong Cm = 1UL << 8;
+        AssertFaults(m,
+            (DataAbort(0x0F, true) | Cm, RoEl1), (DataAbort(0x07, true) | Cm, invalid), (DataAbort(0x0F, true), RoEl1));
+    }
+
     // ---- PAN ----
 
     /// <summary>With PSTATE.PAN set (MSR PAN, #1), privileged data accesses to EL0-accessible memory fault; EL1-only
