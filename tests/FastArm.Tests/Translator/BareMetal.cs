@@ -53,11 +53,13 @@ public static class GuestImage
         public ulong End => Base + (ulong)Bytes.Length;
     }
 
-    public static Image Build(string source, ulong textBase)
+    /// <param name="linkerArguments">Extra ld arguments, e.g. <c>--section-start=.name=0x...</c> for a data section
+    /// that must sit at a fixed address (only .text is in the image).</param>
+    public static Image Build(string source, ulong textBase, string linkerArguments = "")
     {
         CrossTools.RequireAssembler();
         if (!CrossTools.Available("ld")) Assert.Ignore("aarch64-linux-gnu-ld is not installed");
-        string hash = CrossTools.Hash($"{March}\n{textBase:x}\n{source}");
+        string hash = CrossTools.Hash($"{March}\n{textBase:x}\n{linkerArguments}\n{source}");
         string bin = Path.Combine(CrossTools.BuildDir, $"xlat-{hash}.bin"), sym = Path.Combine(CrossTools.BuildDir, $"xlat-{hash}.sym");
         if (!File.Exists(bin) || !File.Exists(sym))
         {
@@ -68,7 +70,7 @@ public static class GuestImage
                 string s = Path.Combine(dir, "a.s"), o = Path.Combine(dir, "a.o"), elf = Path.Combine(dir, "a.elf"), b = Path.Combine(dir, "a.bin");
                 File.WriteAllText(s, ".text\n.globl _start\n_start:\n" + source + "\n");
                 CrossTools.Run(CrossTools.Prefix + "as", $"-march={March} -o {o} {s}");
-                CrossTools.Run(CrossTools.Prefix + "ld", $"-Ttext=0x{textBase:x} -e _start --no-warn-rwx-segments -o {elf} {o}");
+                CrossTools.Run(CrossTools.Prefix + "ld", $"-Ttext=0x{textBase:x} {linkerArguments} -e _start --no-warn-rwx-segments -o {elf} {o}");
                 CrossTools.Run(CrossTools.Prefix + "objcopy", $"-O binary -j .text {elf} {b}");
                 string nm = CrossTools.Run(CrossTools.Prefix + "nm", elf);
                 File.WriteAllText(Path.Combine(dir, "a.sym"), nm);
