@@ -168,9 +168,11 @@ public sealed unsafe class BareMetal : IDisposable
 
     /// <summary>
     /// Runs the program to <c>done</c>, resuming at each hostpause. Fails the test on a budget or time overrun, and
-    /// (unless <paramref name="allowUnexpected"/>) on an exception that reached a vector without a handler.
+    /// (unless <paramref name="allowUnexpected"/>) on an exception that reached a vector without a handler. The budget is
+    /// practically unlimited (a fast translator runs billions of instructions while a test waits for an interrupt);
+    /// the timeout catches hangs.
     /// </summary>
-    public void Run(ulong maxInstructions = 200_000_000, int timeoutSeconds = 120, bool allowUnexpected = false)
+    public void Run(ulong maxInstructions = 1UL << 40, int timeoutSeconds = 120, bool allowUnexpected = false)
     {
         ulong pause = Image["hostpause"];
         var clock = System.Diagnostics.Stopwatch.StartNew();
