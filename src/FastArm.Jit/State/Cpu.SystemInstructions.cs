@@ -408,8 +408,9 @@ public sealed unsafe partial class Cpu
         if (!Walker.TryWalk(Bus, regs, MmuFeatures, req, out var result, out var walkFault))
             return 1 | ((ulong)walkFault.Status << 1) | Res1Bit11;
         ulong attr = (regs.Mair >> (8 * result.AttrIndx)) & 0xFF;
-        // The walk does not report shareability: Normal memory is given Inner Shareable, Device Outer Shareable.
-        ulong sh = result.MemoryType == MemoryType.Device ? 2UL : 3UL;
+        // PAR_EL1.SH is the effective shareability (EffectiveShareability() in AArch64.S1Translate): Outer Shareable
+        // for Device memory and for Normal Inner and Outer Non-cacheable memory (MAIR 0x44), else the translation's SH.
+        ulong sh = result.MemoryType == MemoryType.Device || attr == 0x44 ? 2UL : result.Shareability;
         return (result.Pa & 0x000F_FFFF_FFFF_F000UL) | (attr << 56) | (sh << 7) | ns | Res1Bit11;
     }
 

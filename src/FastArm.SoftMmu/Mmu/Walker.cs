@@ -42,7 +42,12 @@ public enum MemoryType : byte { Normal, Device }
 /// </summary>
 public readonly record struct WalkResult(
     ulong Pa, int Level, int BlockShift, bool NotGlobal, ushort Asid, byte AttrIndx, MemoryType MemoryType,
-    Permissions Permissions);
+    Permissions Permissions)
+{
+    /// <summary>The shareability the translation gives (SH[1:0]: 0 Non-shareable, 2 Outer, 3 Inner): the descriptor's SH
+    /// field, or TCR_ELx.SHn for the range when TCR_ELx.DS = 1 (the descriptor bits then hold OA[51:50]).</summary>
+    public byte Shareability { get; init; }
+}
 
 /// <summary>The permissions that a leaf descriptor grants, combined with the hierarchical table bits, WXN and PAN rules
 /// applied per privilege (PAN is applied by the caller from <see cref="Permissions.PanApplies"/>).</summary>
@@ -92,7 +97,7 @@ public static class Walker
 
         // Select the VA range. With two ranges bit 55 chooses TTBR1 whatever TBI says (AArch64.S1Translate).
         bool upper = two && ((va >> 55) & 1) != 0;
-        int tsz; int tgField; bool epd; bool tbi; bool hpd; bool ds; int ps; ulong ttbr;
+        int tsz; int tgField; bool epd; bool tbi; bool hpd; bool dsBit; int ps; ulong ttbr; int shTcr;
         if (two)
         {
             tsz = (int)((upper ? tcr >> 16 : tcr) & 0x3F);
@@ -100,9 +105,10 @@ public static class Walker
             epd = ((tcr >> (upper ? EPD1 : EPD0)) & 1) != 0;
             tbi = ((tcr >> (upper ? TBI1 : TBI0)) & 1) != 0;
             hpd = ((tcr >> (upper ? HPD1 : HPD0)) & 1) != 0;
-            ds = feat.Lpa2 && ((tcr >> DS) & 1) != 0;
+            dsBit = ((tcr >> DS) & 1) != 0;
             ps = (int)((tcr >> 32) & 7);   // IPS
             ttbr = upper ? regs.Ttbr1 : regs.Ttbr0;
+            shTcr = (int)((tcr >> (upper ? 28 : 12)) & 3);   // SH1 / SH0
         }
         else
         {
@@ -111,32 +117,44 @@ public static class Walker
             epd = false;
             tbi = ((tcr >> 20) & 1) != 0;
             hpd = ((tcr >> 24) & 1) != 0;
-            ds = feat.Lpa2 && ((tcr >> 32) & 1) != 0;
+            dsBit = ((tcr >> 32) & 1) != 0;
             ps = (int)((tcr >> 16) & 7);   // PS
             ttbr = regs.Ttbr0;
+            shTcr = (int)((tcr >> 12) & 3);
         }
 
         // Granule: TG0 encoding 0 = 4K, 1 = 64K, 2 = 16K; the reserved value 3 behaves as 4K here (IMPLEMENTATION
         // DEFINED choice of one of the sizes, as the Arm ARM allows; QEMU picks 4K too).
         int grainShift = tgField switch { 1 => 16, 2 => 14, _ => 12 };
         int stride = grainShift - 3;
+        // TCR_ELx.DS is RES0 with the 64K granule (FEAT_LPA2 52-bit addresses are for 4K and 16K only).
+        bool ds = feat.Lpa2 && dsBit && grainShift != 16;
 
-        // TnSZ limits (Arm ARM D8.1.9): the maximum VA size is 48 bits, 52 with FEAT_LVA on 64K or with DS; out of
-        // range values are clamped (the IMPLEMENTATION DEFINED choice QEMU makes).
+        // TnSZ limits (Arm ARM D8.1.9, AArch64.S1MinTxSZ/S1TxSZFaults): the maximum VA size is 48 bits, 52 with
+        // FEAT_LVA on 64K or with DS. A TnSZ below the minimum is a level 0 Translation fault when FEAT_LVA is
+        // implemented (TCR_EL1.DS: "Any memory access using a smaller value generates a stage 1 level 0 translation
+        // table fault"); otherwise, and for values above the maximum, the value is clamped (the IMPLEMENTATION
+        // DEFINED choice QEMU makes).
         bool vaBits52 = ds || (grainShift == 16 && feat.Lva);
         int minTsz = vaBits52 ? 12 : 16;
         const int maxTsz = 39;   // FEAT_TTST (small translation tables) is not implemented
+        if (tsz < minTsz && feat.Lva)
+        {
+            fault = new WalkFault(FaultKind.Translation, 0);
+            return false;
+        }
         tsz = Math.Clamp(tsz, minTsz, maxTsz);
         int inputSize = 64 - tsz;
 
         // The bits above the range must all equal the range's selector (0 for TTBR0, 1 for TTBR1), ignoring the top
-        // byte when TBI is set.
+        // byte when TBI is set. An out-of-range VA or a disabled range (EPDn) is a level 0 Translation fault even when
+        // the walk would start at level -1 (AArch64.VAIsOutOfRange in AArch64.S1Translate; AArch64.S1EPD in S1Walk).
         int top = tbi ? 55 : 63;
         ulong upperBits = top >= inputSize ? (va >> inputSize) & ((2UL << (top - inputSize)) - 1) : 0;
         ulong expected = upper ? (2UL << (top - inputSize)) - 1 : 0;
         if (upperBits != expected || epd)
         {
-            fault = new WalkFault(FaultKind.Translation, StartLevel(inputSize, grainShift, stride) < 0 ? -1 : 0);
+            fault = new WalkFault(FaultKind.Translation, 0);
             return false;
         }
 
@@ -147,9 +165,10 @@ public static class Walker
 
         int level = StartLevel(inputSize, grainShift, stride);
 
-        // Table base from TTBR: BADDR[47:1]; with 52-bit OAs, bits [5:2] hold BADDR[51:48] (CnP is bit 0).
+        // Table base from TTBR: BADDR[47:1]; with 52-bit OAs, bits [5:2] hold BADDR[51:48] (CnP is bit 0). With
+        // DS = 1 they do "in all cases" (TCR_ELx.DS), so with a smaller IPS they make an address size fault below.
         ulong baddr = ttbr & 0x0000_FFFF_FFFF_FFFEUL;
-        if (oa52) baddr = (baddr & 0x0000_FFFF_FFFF_FFC0UL) | ((ttbr & 0x3C) << 46);
+        if (oa52 || ds) baddr = (baddr & 0x0000_FFFF_FFFF_FFC0UL) | ((ttbr & 0x3C) << 46);
         // The base is aligned to the size of the start table; lower bits are treated as zero (RES0).
         int firstTableBits = inputSize - (grainShift + (3 - level) * stride);
         ulong tableAlign = Math.Max(1UL << (firstTableBits + 3), 64);
@@ -157,7 +176,8 @@ public static class Walker
         baddr &= ~(tableAlign - 1);
         if ((baddr >> paBits) != 0)
         {
-            fault = new WalkFault(FaultKind.AddressSize, level);
+            // AArch64.S1Walk: an out-of-range table base is an address size fault at level 0, whatever the start level.
+            fault = new WalkFault(FaultKind.AddressSize, 0);
             return false;
         }
 
@@ -204,7 +224,7 @@ public static class Walker
             }
 
             // A block descriptor: only at the levels the granule allows (Arm ARM D8.3.1).
-            if (level < 3 && !BlockAllowed(level, grainShift, ds, feat.Lpa && grainShift == 16 && oa52))
+            if (level < 3 && !BlockAllowed(level, grainShift, ds, feat.Lpa))
             {
                 fault = new WalkFault(FaultKind.Translation, level);
                 return false;
@@ -234,7 +254,8 @@ public static class Walker
                 asid = (ushort)(asidTtbr >> 48);
                 if (((regs.Tcr >> AS) & 1) == 0) asid &= 0xFF;
             }
-            result = new WalkResult(oa | (va & blockMask), level, shift, nG, asid, attrIndx, memType, perms);
+            byte sh = (byte)(ds ? shTcr : (int)((desc >> 8) & 3));
+            result = new WalkResult(oa | (va & blockMask), level, shift, nG, asid, attrIndx, memType, perms) { Shareability = sh };
 
             if (!Permitted(perms, req))
             {
@@ -309,11 +330,13 @@ public static class Walker
     private static int StartLevel(int inputSize, int grainShift, int stride) =>
         3 - (inputSize - grainShift - 1) / stride;
 
-    private static bool BlockAllowed(int level, int grainShift, bool ds, bool lpa64k) => grainShift switch
+    /// <summary>AArch64.BlockDescSupported: a 64K level 1 block needs a PE with 52-bit PAs (PAMax() == 52), not a
+    /// 52-bit TCR_ELx.IPS/PS.</summary>
+    private static bool BlockAllowed(int level, int grainShift, bool ds, bool paMax52) => grainShift switch
     {
         12 => level == 2 || level == 1 || (level == 0 && ds),
         14 => level == 2 || (level == 1 && ds),
-        _ => level == 2 || (level == 1 && lpa64k),
+        _ => level == 2 || (level == 1 && paMax52),
     };
 
     /// <summary>The output address field of a descriptor (Arm ARM D8.3.1: OA[47:n], plus OA[51:48] from bits [15:12]
