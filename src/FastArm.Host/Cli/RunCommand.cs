@@ -45,6 +45,7 @@ public static class RunCommand
           --max-insns N        stop after N instructions (K, M, G suffixes: thousands, millions...)
           --timeout SECONDS    stop after this much host time
           --trace              print each executed instruction and exception to stderr
+          --stats              at the end, print what the engine did (instructions, TLB, translator) to stderr
           --trace-exceptions   print each exception entry and each access to an unknown device register
 
         Interactive console (stdio on a terminal): raw mode, every key goes to the guest; Ctrl-A x quits,
@@ -58,7 +59,7 @@ public static class RunCommand
     private sealed class Options
     {
         public string? Kernel, Initrd, Dtb;
-        public bool Semihosting, Trace, TraceExceptions, El2, NoReboot;
+        public bool Semihosting, Trace, TraceExceptions, El2, NoReboot, Stats;
         public ExecutionEngine Engine = ExecutionEngines.Default;
         public string? Append;
         public int El = 1;
@@ -83,6 +84,7 @@ public static class RunCommand
                 case "--initrd": o.Initrd = r.Value(name, inline); break;
                 case "--dtb": o.Dtb = r.Value(name, inline); break;
                 case "--semihosting": ArgReader.NoValue(name, inline); o.Semihosting = true; break;
+                case "--stats": ArgReader.NoValue(name, inline); o.Stats = true; break;
                 case "--append": o.Append = r.Value(name, inline); break;
                 case "--engine":
                 {
@@ -261,6 +263,7 @@ public static class RunCommand
                     ctx.Error.Flush();
                 }
                 current = null;
+                if (o.Stats) PrintStatistics(m, ctx.Error);
 
                 string where = $"at PC 0x{m.Pc:x} (EL{m.Cpu.S.EL}) after {m.InstructionsExecuted} instructions";
                 if (quit)
@@ -306,5 +309,16 @@ public static class RunCommand
         {
             throw new UsageException($"cannot read '{path}': {e.Message}");
         }
+    }
+
+    private static void PrintStatistics(Machine m, TextWriter err)
+    {
+        var cpu = m.Cpu;
+        var (hits, misses, flushes) = cpu.TlbStatistics();
+        var t = cpu.TranslatorStatistics;
+        err.WriteLine($"fastarm: stats: {m.InstructionsExecuted} instructions; regime TLB {hits} hits, {misses} misses, {flushes} flushes; fast TLB {cpu.FastTlb.Flushes} flushes");
+        err.WriteLine($"fastarm: stats: units built {t.UnitsBuilt}, compiled {t.UnitsCompiled} ({t.InstructionsCompiled} instructions, {t.CompileSeconds:F2} s, " +
+            $"{(t.UnitsCompiled > 0 ? t.CompileSeconds * 1e6 / t.UnitsCompiled : 0):F0} us/unit, IL emission {cpu.EmitSeconds:F2} s, {cpu.IlBytes} IL bytes), failed {t.CompileFailures}, invalidated {t.UnitsInvalidated}; " +
+            $"executed {t.InstructionsInterpreted} interpreted + {t.InstructionsCompiledRun} compiled; jump cache flushes {t.JumpCacheFlushes}");
     }
 }

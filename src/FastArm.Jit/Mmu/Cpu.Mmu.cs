@@ -108,9 +108,10 @@ public sealed unsafe partial class Cpu
     /// <summary>TLBI by VA in <paramref name="regime"/>; <paramref name="asid"/> null = all ASIDs (VAA forms).</summary>
     public void TlbFlushVa(Regime regime, ulong va, ushort? asid)
     {
-        _tlbs[(int)regime].FlushVa(va, asid);
+        bool all = _tlbs[(int)regime].FlushVa(va, asid);
         FastTlb.FlushPage(va);
-        CodeMappingChanged?.Invoke(va);
+        // Inside a large page every 4 KiB piece of it may now map elsewhere: forget all code VAs then.
+        CodeMappingChanged?.Invoke(all ? null : va);
     }
 
     public void TlbFlushAsid(Regime regime, ushort asid)

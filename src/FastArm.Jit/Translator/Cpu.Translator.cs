@@ -13,6 +13,8 @@ internal struct DecodedInsn
     public A64Row? Row;
     public Fields Fields;
     public InsnInfo Info;
+    /// <summary>The target of a direct branch (<see cref="InsnInfo.DirectBranch"/>).</summary>
+    public ulong Target;
 }
 
 /// <summary>
@@ -30,6 +32,8 @@ internal sealed class Unit
     public volatile UnitFn? Compiled;
     public volatile bool Invalid;
     public bool CompileRequested;
+    /// <summary>The blocks compiled into this unit's method, this one first (set when it is compiled).</summary>
+    public Unit[]? Region;
 }
 
 /// <summary>What the translator did: for the bench and the note.</summary>
@@ -47,8 +51,14 @@ public sealed unsafe partial class Cpu
     private Unit? _currentUnit;
     /// <summary>Set when the running unit's code page was written: the unit stops after the current instruction.</summary>
     internal bool UnitInvalidated;
+    /// <summary>How many instructions the running compiled unit may execute (its blocks check before each one).</summary>
+    internal int UnitBudget;
     private bool _translatorHooked;
 
+    private long _emitTicks, _ilBytes;
+    public long IlBytes => Interlocked.Read(ref _ilBytes);
+    /// <summary>Seconds spent generating IL (the rest of the compile time is RyuJIT's).</summary>
+    public double EmitSeconds => (double)Interlocked.Read(ref _emitTicks) / Stopwatch.Frequency;
     private long _unitsBuilt, _unitsCompiled, _insnsCompiled, _compileTicks, _unitsInvalidated, _compileFailures, _jumpCacheFlushes;
     private ulong _insnsInterpreted, _insnsCompiledRun;
 
@@ -63,8 +73,20 @@ public sealed unsafe partial class Cpu
     {
         if (_translatorHooked) return;
         _translatorHooked = true;
-        CodeMappingChanged = _ => FlushJumpCache();
+        CodeMappingChanged = va => { if (va is ulong v) FlushJumpCachePage(v); else FlushJumpCache(); };
         Bus.CodePages.PageWritten += OnCodePageWritten;
+    }
+
+    /// <summary>A TLBI by VA: the slots that can hold units of that VA page (the index keeps the page offset bits).</summary>
+    private void FlushJumpCachePage(ulong va)
+    {
+        ulong page = va & ~0xFFFUL;
+        int first = (int)((page >> 2) & ((1 << JumpCacheBits) - 1));
+        for (int i = first; i < first + 1024; i++)
+        {
+            var u = _jumpCache[i];
+            if (u != null && (u.Va & ~0xFFFUL) == page) _jumpCache[i] = null;
+        }
     }
 
     private void FlushJumpCache()
@@ -131,7 +153,7 @@ public sealed unsafe partial class Cpu
             var insn = new DecodedInsn { Handler = d.Handler!, Row = d.Row, Fields = d.Fields };
             insn.Info = d.Row == null
                 ? InsnInfo.EndsUnit | InsnInfo.MayFault
-                : Probe.Analyze(SemanticsBinder<Probe, ulong>.Handlers[d.Row.Index], in insn.Fields, pc + (ulong)i * 4, Features);
+                : Probe.Analyze(SemanticsBinder<Probe, ulong>.Handlers[d.Row.Index], in insn.Fields, pc + (ulong)i * 4, Features, out insn.Target);
             insns.Add(insn);
             if ((insn.Info & InsnInfo.EndsUnit) != 0) break;
         }
@@ -166,9 +188,51 @@ public sealed unsafe partial class Cpu
     private BlockingCollection<Unit>? _compileQueue;
     private Thread? _compileThread;
 
+    private const int MaxRegionBlocks = 32, MaxRegionInstructions = 512;
+
+    /// <summary>
+    /// The blocks compiled together with <paramref name="entry"/>: those its direct branches and fall-throughs reach
+    /// within the same page (so one translation covers them all and a write to the page drops them all), so that hot
+    /// loops run inside one method. Blocks that end by a state change (system register write, ISB, exception) have
+    /// no successors here: what follows them must be looked up again in the new state.
+    /// </summary>
+    private Unit[] FormRegion(Unit entry)
+    {
+        var region = new List<Unit> { entry };
+        var seen = new HashSet<ulong> { entry.Va };
+        int instructions = entry.Insns.Length;
+        ulong vaPage = entry.Va & ~0xFFFUL, paPage = entry.Pa & ~0xFFFUL;
+        for (int k = 0; k < region.Count && region.Count < MaxRegionBlocks; k++)
+        {
+            var b = region[k];
+            ref DecodedInsn last = ref b.Insns[^1];
+            ulong next = b.Va + (ulong)b.Insns.Length * 4;
+            Span<ulong> successors = stackalloc ulong[2];
+            int ns = 0;
+            if ((last.Info & InsnInfo.DirectBranch) != 0)
+            {
+                successors[ns++] = last.Target;
+                if ((last.Info & InsnInfo.ConditionalBranch) != 0) successors[ns++] = next;
+            }
+            else if ((last.Info & InsnInfo.EndsUnit) == 0) successors[ns++] = next;
+            for (int j = 0; j < ns; j++)
+            {
+                ulong va = successors[j];
+                if ((va & ~0xFFFUL) != vaPage || (va & 3) != 0 || !seen.Add(va)) continue;
+                ulong pa = paPage | (va & 0xFFF);
+                if (!_units.TryGetValue((va, pa, entry.Key), out var s) || s.Invalid) s = BuildUnit(va, pa, entry.Key);
+                if (s == null || instructions + s.Insns.Length > MaxRegionInstructions) continue;
+                instructions += s.Insns.Length;
+                region.Add(s);
+            }
+        }
+        return [.. region];
+    }
+
     private void RequestCompile(Unit u)
     {
         u.CompileRequested = true;
+        u.Region = FormRegion(u);
         if (!Config.JitBackground) { Compile(u); return; }
         if (_compileQueue == null)
         {
@@ -178,7 +242,7 @@ public sealed unsafe partial class Cpu
             {
                 foreach (var unit in queue.GetConsumingEnumerable())
                     if (!unit.Invalid) Compile(unit);
-            }) { IsBackground = true, Name = $"FastArm translator (CPU {Config.CpuIndex})", Priority = ThreadPriority.BelowNormal };
+            }) { IsBackground = true, Name = $"FastArm translator (CPU {Config.CpuIndex})" };
             _compileThread.Start();
         }
         _compileQueue.Add(u);
@@ -194,19 +258,34 @@ public sealed unsafe partial class Cpu
             var b = new IlUnitBuilder($"unit_{u.Va:X}", Features, el, spSel, FastTlb.Table((el << 1) | pan));
             var em = new IlEmitter { B = b };
             var handlers = SemanticsBinder<IlEmitter, IlVal>.Handlers;
-            var insns = u.Insns;
-            for (int i = 0; i < insns.Length; i++)
+            var region = u.Region ?? [u];
+            var labels = new Dictionary<ulong, (System.Reflection.Emit.Label Label, int Length)>();
+            foreach (var block in region) labels[block.Va] = (b.DefineLabel(), block.Insns.Length);
+            Func<ulong, (System.Reflection.Emit.Label, int)?> internalTarget = va => labels.TryGetValue(va, out var l) ? l : null;
+            int compiled = 0;
+            foreach (var block in region)
             {
-                b.BeginInstruction(i, u.Va + (ulong)i * 4);
-                if (insns[i].Row is { } row) handlers[row.Index](ref em, in insns[i].Fields);
-                else em.Undefined();
-                if (b.EndInstruction(i == insns.Length - 1)) break;
+                b.BeginBlock(labels[block.Va].Label, internalTarget);
+                var insns = block.Insns;
+                for (int i = 0; i < insns.Length; i++)
+                {
+                    b.BeginInstruction(i, block.Va + (ulong)i * 4);
+                    if (insns[i].Row is { } row) handlers[row.Index](ref em, in insns[i].Fields);
+                    else em.Undefined();
+                    var info = insns[i].Info;
+                    bool stateChanged = (info & InsnInfo.EndsUnit) != 0 && (info & InsnInfo.DirectBranch) == 0;
+                    if (b.EndInstruction(i == insns.Length - 1, stateChanged)) break;
+                }
+                compiled += insns.Length;
             }
+            Interlocked.Add(ref _ilBytes, b.IlSize);
             var fn = b.Finish();
+            long emitted = Stopwatch.GetTimestamp();
+            Interlocked.Add(ref _emitTicks, emitted - start);
             fn(null, null!);   // compiles the method now, on this thread (a null CPU returns at once)
             u.Compiled = fn;
             Interlocked.Increment(ref _unitsCompiled);
-            Interlocked.Add(ref _insnsCompiled, insns.Length);
+            Interlocked.Add(ref _insnsCompiled, compiled);
         }
         catch (Exception ex)
         {
@@ -293,6 +372,9 @@ public sealed unsafe partial class Cpu
             var fn = u.Compiled;
             if (fn != null && count == len)
             {
+                // The unit's later blocks run only within the budget; with a stop address, only the first block runs
+                // (the address is checked here, between units).
+                UnitBudget = until != ulong.MaxValue ? len : left > int.MaxValue ? int.MaxValue : (int)left;
                 n = fn(StatePointer, this);
                 _insnsCompiledRun += (ulong)n;
             }

@@ -182,7 +182,10 @@ internal sealed unsafe class IlUnitBuilder
             RaiseUndefined = C(nameof(Cpu.RaiseUndefined)), CheckFPAdvSIMDEnabled = C(nameof(Cpu.CheckFPAdvSIMDEnabled)),
             CheckSpAlignment = C(nameof(Cpu.CheckSpAlignment)), BranchAddr = C(nameof(Cpu.BranchAddr));
         public static readonly FieldInfo ExceptionTaken = typeof(Cpu).GetField(nameof(Cpu.ExceptionTaken), Any)!,
-            UnitInvalidated = typeof(Cpu).GetField(nameof(Cpu.UnitInvalidated), Any)!;
+            UnitInvalidated = typeof(Cpu).GetField(nameof(Cpu.UnitInvalidated), Any)!,
+            UnitBudget = typeof(Cpu).GetField(nameof(Cpu.UnitBudget), Any)!,
+            InterruptLinesChanged = typeof(Cpu).GetField("_interruptLinesChanged", Any)!,
+            StopRequested = typeof(Cpu).GetField("_stopRequested", Any)!;
     }
 
     private readonly DynamicMethod _method;
@@ -201,9 +204,13 @@ internal sealed unsafe class IlUnitBuilder
 
     private int _insnIndex;
     private bool _pcSynced, _fpChecked;
+    // Instructions executed by the blocks before the current one (a unit may hold several blocks of one page).
+    private readonly LocalBuilder _executed;
+    private Func<ulong, (Label Label, int Length)?> _internalTarget = _ => null;
+    private readonly Dictionary<ulong, Label> _leaveTo = [];
     // How the current instruction ends: null = falls through; else the unit exits after it.
     private IlVal? _branchTarget;
-    private bool _endedByCpu, _indirect, _storesSlowly;
+    private bool _endedByCpu, _storesSlowly;
     private (IlVal Cond, ulong Target)? _condBranch;
     // Exits taken when a call raised an exception: instruction index -> label (returns index + 1).
     private readonly List<(Label Label, int Count)> _faultExits = [];
@@ -229,6 +236,22 @@ internal sealed unsafe class IlUnitBuilder
         _il.Emit(OpCodes.Ldarg_1);
         _il.Emit(OpCodes.Ldc_I4_0);
         _il.Emit(OpCodes.Stfld, M.ExceptionTaken);
+        _executed = _il.DeclareLocal(typeof(int));
+    }
+
+    public Label DefineLabel() => _il.DefineLabel();
+
+    /// <summary>
+    /// Starts a block of the unit at <paramref name="label"/>. <paramref name="internalTarget"/> maps a branch target to
+    /// the label of a block of this unit (null: leave the unit). Paths meet at a block's start, so what the
+    /// emitter knew about registers and checks is forgotten there.
+    /// </summary>
+    public void BeginBlock(Label label, Func<ulong, (Label Label, int Length)?> internalTarget)
+    {
+        _il.MarkLabel(label);
+        _internalTarget = internalTarget;
+        ForgetX();
+        _fpChecked = false;
     }
 
     public int IlSize => _il.ILOffset;
@@ -242,12 +265,14 @@ internal sealed unsafe class IlUnitBuilder
         _pcSynced = false;
         _branchTarget = null;
         _condBranch = null;
-        _endedByCpu = _indirect = _storesSlowly = false;
+        _endedByCpu = _storesSlowly = false;
         _faultExit = null;
     }
 
-    /// <summary>Ends the instruction; returns true when the unit must end after it (a branch or an exception).</summary>
-    public bool EndInstruction(bool lastInUnit)
+    /// <summary>Ends the instruction; returns true when the block ends after it (a branch or an exception).
+    /// <paramref name="stateChanged"/>: the instruction may change state that code depends on (a system register
+    /// write, ISB...): the next instruction is looked up anew by the dispatcher, never reached inside the unit.</summary>
+    public bool EndInstruction(bool lastInUnit, bool stateChanged = false)
     {
         foreach (var t in _insnTemps) _freeTemps.Push(t);
         _insnTemps.Clear();
@@ -260,8 +285,12 @@ internal sealed unsafe class IlUnitBuilder
         }
         if (_branchTarget is { } target)
         {
-            StoreState(Offsets.PC, target);
-            EmitReturn(count);
+            if (target.IsConst) GoTo(target.Value);
+            else
+            {
+                StoreState(Offsets.PC, target);
+                EmitReturn(count);
+            }
             return true;
         }
         if (_condBranch is { } cb)
@@ -269,8 +298,7 @@ internal sealed unsafe class IlUnitBuilder
             var notTaken = _il.DefineLabel();
             Push(cb.Cond);
             _il.Emit(OpCodes.Brfalse, notTaken);
-            StoreState(Offsets.PC, new IlVal(cb.Target));
-            EmitReturn(count);
+            GoTo(cb.Target);
             _il.MarkLabel(notTaken);
         }
         if (_storesSlowly)
@@ -287,16 +315,58 @@ internal sealed unsafe class IlUnitBuilder
         }
         if (lastInUnit)
         {
-            StoreState(Offsets.PC, new IlVal(InsnPc + 4));
-            EmitReturn(count);
+            if (stateChanged)
+            {
+                StoreState(Offsets.PC, new IlVal(InsnPc + 4));
+                EmitReturn(count);
+            }
+            else GoTo(InsnPc + 4);
             return true;
         }
         return false;
     }
 
+    /// <summary>
+    /// The block ends with a jump to <paramref name="target"/>: to that block when it is in this unit and the budget
+    /// and the interrupt lines allow, else out of the unit with PC = target.
+    /// </summary>
+    private void GoTo(ulong target)
+    {
+        if (_internalTarget(target) is { } next)
+        {
+            _il.Emit(OpCodes.Ldloc, _executed);
+            _il.Emit(OpCodes.Ldc_I4, _insnIndex + 1);
+            _il.Emit(OpCodes.Add);
+            _il.Emit(OpCodes.Stloc, _executed);
+            if (!_leaveTo.TryGetValue(target, out var leave)) _leaveTo[target] = leave = _il.DefineLabel();
+            // The next block runs whole only within the instruction budget (the dispatcher's limits are exact)...
+            _il.Emit(OpCodes.Ldloc, _executed);
+            _il.Emit(OpCodes.Ldc_I4, next.Length);
+            _il.Emit(OpCodes.Add);
+            _il.Emit(OpCodes.Ldarg_1);
+            _il.Emit(OpCodes.Ldfld, M.UnitBudget);
+            _il.Emit(OpCodes.Bgt, leave);
+            // ...and only while no interrupt line changed and nobody asked the CPU to stop (bounded latency).
+            _il.Emit(OpCodes.Ldarg_1);
+            _il.Emit(OpCodes.Volatile);
+            _il.Emit(OpCodes.Ldfld, M.InterruptLinesChanged);
+            _il.Emit(OpCodes.Brtrue, leave);
+            _il.Emit(OpCodes.Ldarg_1);
+            _il.Emit(OpCodes.Volatile);
+            _il.Emit(OpCodes.Ldfld, M.StopRequested);
+            _il.Emit(OpCodes.Brtrue, leave);
+            _il.Emit(OpCodes.Br, next.Label);
+            return;
+        }
+        StoreState(Offsets.PC, new IlVal(target));
+        EmitReturn(_insnIndex + 1);
+    }
+
     private void EmitReturn(int count)
     {
+        _il.Emit(OpCodes.Ldloc, _executed);
         _il.Emit(OpCodes.Ldc_I4, count);
+        _il.Emit(OpCodes.Add);
         _il.Emit(OpCodes.Ret);
     }
 
@@ -306,6 +376,14 @@ internal sealed unsafe class IlUnitBuilder
         {
             _il.MarkLabel(label);
             EmitReturn(count);
+        }
+        foreach (var (target, label) in _leaveTo)
+        {
+            // Leaving between blocks: everything before has run (counted in _executed already).
+            _il.MarkLabel(label);
+            StoreState(Offsets.PC, new IlVal(target));
+            _il.Emit(OpCodes.Ldloc, _executed);
+            _il.Emit(OpCodes.Ret);
         }
         return _method.CreateDelegate<UnitFn>();
     }
@@ -857,6 +935,5 @@ internal sealed unsafe class IlUnitBuilder
         _il.Emit(OpCodes.Ldc_I4, _el);
         _il.Emit(OpCodes.Call, M.BranchAddr);
         _branchTarget = StoreTemp();
-        _indirect = true;
     }
 }

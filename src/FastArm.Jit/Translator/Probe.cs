@@ -17,6 +17,9 @@ public enum InsnInfo : ushort
     MayFault = 8,
     /// <summary>Writes memory: may overwrite code, even the running unit's.</summary>
     Stores = 16,
+    /// <summary>Branches to a target fixed at decode time (<see cref="Probe.Target"/>), always or conditionally.</summary>
+    DirectBranch = 32,
+    ConditionalBranch = 64,
 }
 
 /// <summary>
@@ -28,11 +31,13 @@ public struct Probe : IA64Emitter<ulong>
     private ulong _pc;
     private Feature _features;
     public InsnInfo Info;
+    public ulong Target;
 
-    public static InsnInfo Analyze(Interpreter.Semantic<Probe> handler, in Fields fields, ulong pc, Feature features)
+    public static InsnInfo Analyze(Interpreter.Semantic<Probe> handler, in Fields fields, ulong pc, Feature features, out ulong target)
     {
         var p = new Probe { _pc = pc, _features = features };
         handler(ref p, in fields);
+        target = p.Target;
         return p.Info;
     }
 
@@ -100,8 +105,16 @@ public struct Probe : IA64Emitter<ulong>
         Info |= InsnInfo.MayFault | InsnInfo.Stores;
         old0 = old1 = 0;
     }
-    public void Branch(ulong target, BranchKind kind = BranchKind.Jump) => Info |= InsnInfo.EndsUnit;
-    public void BranchIf(ulong cond, ulong target) => Info |= InsnInfo.EndsUnit;
+    public void Branch(ulong target, BranchKind kind = BranchKind.Jump)
+    {
+        Info |= InsnInfo.EndsUnit | InsnInfo.DirectBranch;
+        Target = target;
+    }
+    public void BranchIf(ulong cond, ulong target)
+    {
+        Info |= InsnInfo.EndsUnit | InsnInfo.DirectBranch | InsnInfo.ConditionalBranch;
+        Target = target;
+    }
     public void BranchIndirect(ulong target, BranchKind kind) => Info |= InsnInfo.EndsUnit;
     public ulong ReadSysReg(uint encoding) { Fault(); return 0; }
     public void WriteSysReg(uint encoding, ulong value) => End();

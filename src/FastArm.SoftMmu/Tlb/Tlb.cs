@@ -81,12 +81,14 @@ public sealed class Tlb
     /// <summary>TLBI by VA: drops the entries for <paramref name="va"/>'s page that match <paramref name="asid"/> (or any
     /// ASID when null), only last-level entries when <paramref name="lastLevelOnly"/> (entries here are all leaves, so that
     /// changes nothing), global entries whatever the ASID (Arm ARM D8.13.5: TLBI VAE1 also removes global entries).</summary>
-    public void FlushVa(ulong va, ushort? asid)
+    /// <returns>True when it flushed everything (the VA fell where large pages were cached).</returns>
+    public bool FlushVa(ulong va, ushort? asid)
     {
-        if (va >= _largeLow && va <= _largeHigh) { FlushAll(); return; }
+        if (va >= _largeLow && va <= _largeHigh) { FlushAll(); return true; }
         ref TlbEntry e = ref _entries[IndexOf(va)];
         if (e.Tag == ((va & ~0xFFFUL) | 1) && (asid == null || !e.NotGlobal || e.Asid == asid))
             e = default;
+        return false;
     }
 
     /// <summary>TLBI ASIDE1: drops the non-global entries of one ASID.</summary>
