@@ -26,6 +26,30 @@ public class InitramfsTests
     }
 
     [Test]
+    public void UserlandFilesGoInAtTheirPathsWithTheirModesAndParentDirectories()
+    {
+        if (CrossTools.Which("cpio") == null) Assert.Ignore("cpio is not installed");
+        GuestFile[] userland =
+        [
+            new("usr/bin/bc", [1, 2, 3], 0x1ED),
+            new("lib/ld-linux-aarch64.so.1", [4, 5], 0x1ED),
+            new("lib/aarch64-linux-gnu/libc.so.6", [6], 0x1A4),
+        ];
+        byte[] gz = Initramfs.Build([1, 2, 3, 4, 5], "#!/bin/sh\n", userland: userland);
+        using var input = new GZipStream(new MemoryStream(gz), CompressionMode.Decompress);
+        var raw = new MemoryStream();
+        input.CopyTo(raw);
+        string path = Path.Combine(CrossTools.BuildDir, "initramfs-userland-test.cpio");
+        File.WriteAllBytes(path, raw.ToArray());
+        string listing = CrossTools.Run("sh", $"-c \"cpio -itv < {path}\"");
+        Assert.That(listing, Does.Match(@"-rwxr-xr-x\s.*\s3\s.*usr/bin/bc"));
+        Assert.That(listing, Does.Match(@"drwxr-xr-x\s.*\slib\n"));
+        Assert.That(listing, Does.Match(@"drwxr-xr-x\s.*lib/aarch64-linux-gnu\n"));
+        Assert.That(listing, Does.Match(@"-rwxr-xr-x\s.*\s2\s.*lib/ld-linux-aarch64.so.1"));
+        Assert.That(listing, Does.Match(@"-rw-r--r--\s.*\s1\s.*lib/aarch64-linux-gnu/libc.so.6"));
+    }
+
+    [Test]
     public void DuplicatePathsAreRejected()
     {
         var c = new CpioWriter();
