@@ -236,32 +236,32 @@ public abstract class GicBase : IInterruptController
         return 0x100;
     }
 
-    /// <summary>The group owning the highest active priority, or -1 when none is active.</summary>
-    internal static int HighestActiveGroup(GicCpuState c)
+    /// <summary>
+    /// The highest active priority: its group (or -1 when none is active), the active-priority register
+    /// <paramref name="reg"/> and the single bit <paramref name="bit"/> that marks it.
+    /// </summary>
+    private static int HighestActive(GicCpuState c, out int reg, out uint bit)
     {
-        for (int i = 0; i < 4; i++)
+        for (reg = 0; reg < 4; reg++)
         {
-            uint w = c.Apr0[i] | c.Apr1[i];
+            uint w = c.Apr0[reg] | c.Apr1[reg];
             if (w == 0) continue;
-            uint bit = w & (uint)-(int)w;
-            return (c.Apr0[i] & bit) != 0 ? 0 : 1;
+            bit = w & (uint)-(int)w;
+            return (c.Apr0[reg] & bit) != 0 ? 0 : 1;
         }
+        bit = 0;
         return -1;
     }
+
+    /// <summary>The group owning the highest active priority, or -1 when none is active.</summary>
+    internal static int HighestActiveGroup(GicCpuState c) => HighestActive(c, out _, out _);
 
     /// <summary>Priority drop: clears the highest active priority bit; returns its group, or -1.</summary>
     internal static int DropPriority(GicCpuState c)
     {
-        for (int i = 0; i < 4; i++)
-        {
-            uint w = c.Apr0[i] | c.Apr1[i];
-            if (w == 0) continue;
-            uint bit = w & (uint)-(int)w;
-            if ((c.Apr0[i] & bit) != 0) { c.Apr0[i] &= ~bit; return 0; }
-            c.Apr1[i] &= ~bit;
-            return 1;
-        }
-        return -1;
+        int group = HighestActive(c, out int reg, out uint bit);
+        if (group >= 0) (group == 0 ? c.Apr0 : c.Apr1)[reg] &= ~bit;
+        return group;
     }
 
     /// <summary>Group-enable filter of the distributor (GICD_CTLR.EnableGrp0/1) over a word of IGROUPR bits.</summary>
@@ -352,58 +352,66 @@ public abstract class GicBase : IInterruptController
         if (bank != null) IrqBank.SetBit(bank.Active, n, false);
     }
 
-    // ---- distributor register helpers shared by GICD, GICR and the GICv2 banked registers ----
+    // ---- register behaviour both GIC versions present ----
 
-    internal enum BitReg { SetEnable, ClearEnable, SetPending, ClearPending, SetActive, ClearActive }
+    /// <summary>GICD_CTLR.EnableGrp0 [0] and EnableGrp1 [1] (GICv2 without Security Extensions; GICv3 with DS = 1).</summary>
+    internal uint DistributorEnables => (DistEnableGrp0 ? 1u : 0) | (DistEnableGrp1 ? 2u : 0);
 
-    internal static uint ReadBits(IrqBank b, int w, BitReg kind) => kind switch
+    internal void WriteDistributorEnables(ulong value, ulong mask)
     {
-        BitReg.SetEnable or BitReg.ClearEnable => b.Enabled[w],
-        BitReg.SetPending or BitReg.ClearPending => b.PendingWord(w),
-        _ => b.Active[w],
-    };
-
-    /// <summary>A write of ones to a set/clear register; zeros have no effect (GICD_ISENABLER etc.).</summary>
-    internal static void WriteBits(IrqBank b, int w, BitReg kind, uint bits)
-    {
-        switch (kind)
-        {
-            case BitReg.SetEnable: b.Enabled[w] |= bits; break;
-            case BitReg.ClearEnable: b.Enabled[w] &= ~bits; break;
-            // For a level-sensitive interrupt these set or clear the latch; a high input keeps it pending.
-            case BitReg.SetPending: b.Latch[w] |= bits; break;
-            case BitReg.ClearPending: b.Latch[w] &= ~bits; break;
-            case BitReg.SetActive: b.Active[w] |= bits; break;
-            case BitReg.ClearActive: b.Active[w] &= ~bits; break;
-        }
+        if ((mask & 3) == 0) return;
+        DistEnableGrp0 = (value & 1) != 0;
+        DistEnableGrp1 = (value & 2) != 0;
+        UpdateAll();
     }
 
-    /// <summary>GICD_ICFGR word <paramref name="w"/> (16 INTIDs, Int_config[1] in the odd bits).</summary>
-    internal static uint ReadIcfgr(IrqBank b, int w)
+    /// <summary>GICC_PMR / ICC_PMR_EL1: only the implemented priority bits are kept.</summary>
+    internal void WritePriorityMask(GicCpuState c, ulong value)
     {
-        uint edge = b.Edge[w >> 1] >> ((w & 1) * 16);
-        uint r = 0;
-        for (int i = 0; i < 16; i++)
-            if ((edge & (1u << i)) != 0) r |= 2u << (2 * i);
-        return r;
+        c.Pmr = (int)value & PriorityMask;
+        Update(c);
     }
 
-    internal static void WriteIcfgr(IrqBank b, int w, uint value, uint mask, uint writableIntids = 0xFFFF)
+    /// <summary>
+    /// GICC_BPR/ABPR, ICC_BPR0/1_EL1 of <paramref name="group"/>: a binary point below the minimum is set to the
+    /// minimum (IHI 0069 ICC_BPR0_EL1, ICC_BPR1_EL1; IHI 0048B 4.4.3).
+    /// </summary>
+    internal void WriteBinaryPoint(GicCpuState c, int group, ulong value)
     {
-        for (int i = 0; i < 16; i++)
-        {
-            if ((mask & (2u << (2 * i))) == 0 || (writableIntids & (1u << i)) == 0) continue;
-            IrqBank.SetBit(b.Edge, w * 16 + i, (value & (2u << (2 * i))) != 0);
-        }
+        if (group == 0) c.Bpr0 = Math.Max((int)value & 7, MinBpr0);
+        else c.Bpr1 = Math.Max((int)value & 7, MinBpr1);
+        Update(c);
     }
 
-    /// <summary>GICD_IPRIORITYR word <paramref name="w"/>: four priority bytes, INTIDs 4w..4w+3.</summary>
-    internal static uint ReadPriority(IrqBank b, int w) =>
-        (uint)(b.Priority[4 * w] | b.Priority[4 * w + 1] << 8 | b.Priority[4 * w + 2] << 16 | b.Priority[4 * w + 3] << 24);
-
-    internal static void WritePriority(IrqBank b, int w, uint value, uint mask)
+    /// <summary>GICC_APRn/NSAPRn, ICC_AP0Rn/AP1Rn_EL1: software saves and restores the active priorities.</summary>
+    internal void WriteActivePriorities(GicCpuState c, int group, int n, ulong value)
     {
-        for (int i = 0; i < 4; i++)
-            if ((mask & (0xFFu << (8 * i))) != 0) b.Priority[4 * w + i] = (byte)(value >> (8 * i));
+        (group == 0 ? c.Apr0 : c.Apr1)[n] = (uint)value;
+        Update(c);
+    }
+
+    /// <summary>
+    /// End of interrupt (GICC_EOIR/AEOIR, ICC_EOIR0/1_EL1): priority drop of the highest active priority, then
+    /// deactivation of <paramref name="intid"/> unless <paramref name="eoiMode"/> leaves that to the DIR register.
+    /// Nothing happens for the special INTIDs 1020..1023 (never acknowledged), when no priority is active, or,
+    /// with <paramref name="group"/> 0 or 1, when the highest active priority belongs to the other group
+    /// (UNPREDICTABLE in GICv3; ignored).
+    /// </summary>
+    internal void EndOfInterrupt(GicCpuState c, int intid, bool eoiMode, int group = -1)
+    {
+        if (intid is >= 1020 and <= 1023) return;
+        int active = HighestActiveGroup(c);
+        if (active < 0 || (group >= 0 && active != group)) return;
+        DropPriority(c);
+        if (!eoiMode && intid < NumIrqs) Deactivate(c, intid);
+        UpdateFor(c, intid < NumIrqs ? intid : 0);
+    }
+
+    /// <summary>GICC_DIR / ICC_DIR_EL1: deactivation, with EOImode set (without it, UNPREDICTABLE; ignored).</summary>
+    internal void DeactivateDirect(GicCpuState c, int intid, bool eoiMode)
+    {
+        if (!eoiMode || intid >= NumIrqs) return;
+        Deactivate(c, intid);
+        UpdateFor(c, intid);
     }
 }

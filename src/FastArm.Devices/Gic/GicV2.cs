@@ -97,19 +97,11 @@ public sealed class GicV2 : GicBase
 }
 
 /// <summary>The GICv2 distributor (GICD_*), 4 KiB of registers in a 64 KiB region.</summary>
-public sealed class GicV2Distributor : IMmioDevice
+public sealed class GicV2Distributor : GicFrame<GicV2Distributor>
 {
     private readonly GicV2 _gic;
-    private readonly RegisterBlock<GicV2Distributor> _regs;
 
-    internal GicV2Distributor(GicV2 gic)
-    {
-        _gic = gic;
-        _regs = new RegisterBlock<GicV2Distributor>(Map, this, m => gic.Trace?.Invoke(m), "gicv2-dist");
-    }
-
-    public ulong Read(ulong offset, int size) { lock (_gic.Sync) return _regs.Read(offset, size); }
-    public void Write(ulong offset, ulong value, int size) { lock (_gic.Sync) _regs.Write(offset, value, size); }
+    internal GicV2Distributor(GicV2 gic) : base(gic, Map, "gicv2-dist") => _gic = gic;
 
     /// <summary>Word <paramref name="w"/> of a per-INTID array: word 0 is the current PE's bank.</summary>
     private IrqBank? Bank(int w) => w == 0 ? _gic.Current.Private : w < _gic.NumIrqs / 32 ? _gic.Spi : null;
@@ -119,19 +111,6 @@ public sealed class GicV2Distributor : IMmioDevice
         if (w == 0) _gic.Update(_gic.Current);
         else _gic.UpdateAll();
     }
-
-    private static RegisterDef<GicV2Distributor> Bits(ulong offset, string name, GicBase.BitReg kind) =>
-        Reg.Live<GicV2Distributor>(offset, name,
-            (d, w) => d.Bank(w) is { } b ? GicBase.ReadBits(b, w, kind) : 0,
-            (d, w, v, m) =>
-            {
-                if (d.Bank(w) is not { } b) return;
-                uint bits = (uint)(v & m);
-                // SGI pending state is per source, set and cleared through GICD_SPENDSGIR/CPENDSGIR only.
-                if (w == 0 && kind is GicBase.BitReg.SetPending or GicBase.BitReg.ClearPending) bits &= 0xFFFF_0000;
-                GicBase.WriteBits(b, w, kind, bits);
-                d.Changed(w);
-            }, count: 32);
 
     private uint Typer => (uint)(_gic.NumIrqs / 32 - 1) | (uint)(_gic.NumCpus - 1) << 5;
 
@@ -203,49 +182,13 @@ public sealed class GicV2Distributor : IMmioDevice
 
     private static readonly RegisterMap<GicV2Distributor> Map = new("gicv2-dist", 0x1000,
     [
-        Reg.Live<GicV2Distributor>(0x000, "GICD_CTLR",
-            (d, _) => (d._gic.DistEnableGrp0 ? 1u : 0) | (d._gic.DistEnableGrp1 ? 2u : 0),
-            (d, _, v, m) =>
-            {
-                if ((m & 3) == 0) return;
-                d._gic.DistEnableGrp0 = (v & 1) != 0;
-                d._gic.DistEnableGrp1 = (v & 2) != 0;
-                d._gic.UpdateAll();
-            }),
+        Reg.Live<GicV2Distributor>(0x000, "GICD_CTLR", (d, _) => d._gic.DistributorEnables, (d, _, v, m) => d._gic.WriteDistributorEnables(v, m)),
         Reg.Live<GicV2Distributor>(0x004, "GICD_TYPER", (d, _) => d.Typer, null),
         Reg.Const<GicV2Distributor>(0x008, "GICD_IIDR", 0x43B),
-        Reg.Live<GicV2Distributor>(0x080, "GICD_IGROUPR",
-            (d, w) => d.Bank(w)?.Group[w] ?? 0,
-            (d, w, v, m) =>
-            {
-                if (d.Bank(w) is not { } b) return;
-                b.Group[w] = (b.Group[w] & ~(uint)m) | (uint)(v & m);
-                d.Changed(w);
-            }, count: 32),
-        Bits(0x100, "GICD_ISENABLER", GicBase.BitReg.SetEnable),
-        Bits(0x180, "GICD_ICENABLER", GicBase.BitReg.ClearEnable),
-        Bits(0x200, "GICD_ISPENDR", GicBase.BitReg.SetPending),
-        Bits(0x280, "GICD_ICPENDR", GicBase.BitReg.ClearPending),
-        Bits(0x300, "GICD_ISACTIVER", GicBase.BitReg.SetActive),
-        Bits(0x380, "GICD_ICACTIVER", GicBase.BitReg.ClearActive),
-        Reg.Live<GicV2Distributor>(0x400, "GICD_IPRIORITYR",
-            (d, w) => d.Bank(w / 8) is { } b ? GicBase.ReadPriority(b, w) : 0,
-            (d, w, v, m) =>
-            {
-                if (d.Bank(w / 8) is not { } b) return;
-                GicBase.WritePriority(b, w, (uint)v, (uint)m);
-                d.Changed(w / 8);
-            }, count: 255, sizes: AccessSizes.ByteOrWord),
+        .. GicRegisters.InterruptArrays<GicV2Distributor>("GICD_", 32, static (d, w) => d.Bank(w), static (d, w) => d.Changed(w),
+            sgiPendingBySource: true),
         Reg.Live<GicV2Distributor>(0x800, "GICD_ITARGETSR", (d, w) => d.ReadTargets(w),
             (d, w, v, m) => d.WriteTargets(w, (uint)v, (uint)m), count: 255, sizes: AccessSizes.ByteOrWord),
-        Reg.Live<GicV2Distributor>(0xC00, "GICD_ICFGR",
-            (d, w) => d.Bank(w / 2) is { } b ? GicBase.ReadIcfgr(b, w) : 0,
-            (d, w, v, m) =>
-            {
-                if (w == 0 || d.Bank(w / 2) is not { } b) return;   // SGIs are always edge-triggered
-                GicBase.WriteIcfgr(b, w, (uint)v, (uint)m);
-                d.Changed(w / 2);
-            }, count: 64),
         Reg.Raz<GicV2Distributor>(0xE00, "GICD_NSACR", count: 64),
         Reg.WriteOnly<GicV2Distributor>(0xF00, "GICD_SGIR", (d, _, v, _) => d.WriteSgir((uint)v)),
         Reg.Live<GicV2Distributor>(0xF10, "GICD_CPENDSGIR", (d, w) => d.ReadSgiPending(w),
@@ -257,19 +200,11 @@ public sealed class GicV2Distributor : IMmioDevice
 }
 
 /// <summary>The GICv2 CPU interface (GICC_*), banked per PE: 8 KiB of registers (GICC_DIR at 0x1000).</summary>
-public sealed class GicV2CpuInterface : IMmioDevice
+public sealed class GicV2CpuInterface : GicFrame<GicV2CpuInterface>
 {
     private readonly GicV2 _gic;
-    private readonly RegisterBlock<GicV2CpuInterface> _regs;
 
-    internal GicV2CpuInterface(GicV2 gic)
-    {
-        _gic = gic;
-        _regs = new RegisterBlock<GicV2CpuInterface>(Map, this, m => gic.Trace?.Invoke(m), "gicv2-cpu");
-    }
-
-    public ulong Read(ulong offset, int size) { lock (_gic.Sync) return _regs.Read(offset, size); }
-    public void Write(ulong offset, ulong value, int size) { lock (_gic.Sync) _regs.Write(offset, value, size); }
+    internal GicV2CpuInterface(GicV2 gic) : base(gic, Map, "gicv2-cpu") => _gic = gic;
 
     // GICC_CTLR without Security Extensions: EnableGrp0 [0], EnableGrp1 [1], AckCtl [2], FIQEn [3], CBPR [4],
     // bypass disables [8:5], EOImodeS [9], EOImodeNS [10]. Bit 9 is the EOImode that applies here.
@@ -314,66 +249,32 @@ public sealed class GicV2CpuInterface : IMmioDevice
     private void EndOfInterrupt(uint v)
     {
         var c = _gic.Current;
-        int intid = (int)(v & 0x3FF);
-        if (intid >= 1020) return;
-        if (GicBase.DropPriority(c) < 0) return;
-        if (!c.EoiMode && intid < _gic.NumIrqs) _gic.Deactivate(c, intid);
-        _gic.UpdateFor(c, intid < _gic.NumIrqs ? intid : 0);
+        _gic.EndOfInterrupt(c, (int)(v & 0x3FF), c.EoiMode);
     }
 
-    private void Dir(uint v)
-    {
-        var c = _gic.Current;
-        int intid = (int)(v & 0x3FF);
-        if (!c.EoiMode || intid >= _gic.NumIrqs) return;
-        _gic.Deactivate(c, intid);
-        _gic.UpdateFor(c, intid);
-    }
+    /// <summary>GICC_APR (<paramref name="group"/> 0) and GICC_NSAPR (1), up to the implemented preemption levels.</summary>
+    private static RegisterDef<GicV2CpuInterface> ActivePriorities(ulong offset, string name, int group) =>
+        Reg.Live<GicV2CpuInterface>(offset, name,
+            (i, n) => n < i._gic.AprCount ? (group == 0 ? i._gic.Current.Apr0 : i._gic.Current.Apr1)[n] : 0,
+            (i, n, v, _) => { if (n < i._gic.AprCount) i._gic.WriteActivePriorities(i._gic.Current, group, n, v); }, count: 4);
 
     private static readonly RegisterMap<GicV2CpuInterface> Map = new("gicv2-cpu", 0x2000,
     [
         Reg.Live<GicV2CpuInterface>(0x00, "GICC_CTLR", (i, _) => i._gic.Current.Ctlr, (i, _, v, _) => i.WriteCtlr((uint)v)),
-        Reg.Live<GicV2CpuInterface>(0x04, "GICC_PMR", (i, _) => (uint)i._gic.Current.Pmr, (i, _, v, _) =>
-        {
-            var c = i._gic.Current;
-            c.Pmr = (int)v & i._gic.PriorityMask;
-            i._gic.Update(c);
-        }),
-        Reg.Live<GicV2CpuInterface>(0x08, "GICC_BPR", (i, _) => (uint)i._gic.Current.Bpr0, (i, _, v, _) =>
-        {
-            var c = i._gic.Current;
-            c.Bpr0 = Math.Max((int)v & 7, i._gic.MinBpr0);
-            i._gic.Update(c);
-        }),
+        Reg.Live<GicV2CpuInterface>(0x04, "GICC_PMR", (i, _) => (uint)i._gic.Current.Pmr, (i, _, v, _) => i._gic.WritePriorityMask(i._gic.Current, v)),
+        Reg.Live<GicV2CpuInterface>(0x08, "GICC_BPR", (i, _) => (uint)i._gic.Current.Bpr0, (i, _, v, _) => i._gic.WriteBinaryPoint(i._gic.Current, 0, v)),
         Reg.Live<GicV2CpuInterface>(0x0C, "GICC_IAR", (i, _) => i.Acknowledge(false), null),
         Reg.WriteOnly<GicV2CpuInterface>(0x10, "GICC_EOIR", (i, _, v, _) => i.EndOfInterrupt((uint)v)),
         Reg.Live<GicV2CpuInterface>(0x14, "GICC_RPR", (i, _) => (uint)Math.Min(i._gic.RunningPriority(i._gic.Current), 0xFF), null),
         Reg.Live<GicV2CpuInterface>(0x18, "GICC_HPPIR", (i, _) => i.Hppir(false), null),
-        Reg.Live<GicV2CpuInterface>(0x1C, "GICC_ABPR", (i, _) => (uint)i._gic.Current.Bpr1, (i, _, v, _) =>
-        {
-            var c = i._gic.Current;
-            c.Bpr1 = Math.Max((int)v & 7, i._gic.MinBpr1);
-            i._gic.Update(c);
-        }),
+        Reg.Live<GicV2CpuInterface>(0x1C, "GICC_ABPR", (i, _) => (uint)i._gic.Current.Bpr1, (i, _, v, _) => i._gic.WriteBinaryPoint(i._gic.Current, 1, v)),
         Reg.Live<GicV2CpuInterface>(0x20, "GICC_AIAR", (i, _) => i.Acknowledge(true), null),
         Reg.WriteOnly<GicV2CpuInterface>(0x24, "GICC_AEOIR", (i, _, v, _) => i.EndOfInterrupt((uint)v)),
         Reg.Live<GicV2CpuInterface>(0x28, "GICC_AHPPIR", (i, _) => i.Hppir(true), null),
-        Reg.Live<GicV2CpuInterface>(0xD0, "GICC_APR", (i, n) => n < i._gic.AprCount ? i._gic.Current.Apr0[n] : 0, (i, n, v, _) =>
-        {
-            if (n >= i._gic.AprCount) return;
-            var c = i._gic.Current;
-            c.Apr0[n] = (uint)v;
-            i._gic.Update(c);
-        }, count: 4),
-        Reg.Live<GicV2CpuInterface>(0xE0, "GICC_NSAPR", (i, n) => n < i._gic.AprCount ? i._gic.Current.Apr1[n] : 0, (i, n, v, _) =>
-        {
-            if (n >= i._gic.AprCount) return;
-            var c = i._gic.Current;
-            c.Apr1[n] = (uint)v;
-            i._gic.Update(c);
-        }, count: 4),
+        ActivePriorities(0xD0, "GICC_APR", 0),
+        ActivePriorities(0xE0, "GICC_NSAPR", 1),
         // GICC_IIDR: ArchitectureVersion 2, Arm as implementer.
         Reg.Const<GicV2CpuInterface>(0xFC, "GICC_IIDR", 0x0002_043B),
-        Reg.WriteOnly<GicV2CpuInterface>(0x1000, "GICC_DIR", (i, _, v, _) => i.Dir((uint)v)),
+        Reg.WriteOnly<GicV2CpuInterface>(0x1000, "GICC_DIR", (i, _, v, _) => i._gic.DeactivateDirect(i._gic.Current, (int)(v & 0x3FF), i._gic.Current.EoiMode)),
     ]);
 }

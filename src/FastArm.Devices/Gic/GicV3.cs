@@ -124,31 +124,16 @@ public sealed class GicV3 : GicBase
 }
 
 /// <summary>The GICv3 distributor frame (GICD_*), 64 KiB.</summary>
-public sealed class GicV3Distributor : IMmioDevice
+public sealed class GicV3Distributor : GicFrame<GicV3Distributor>
 {
     private readonly GicV3 _gic;
-    private readonly RegisterBlock<GicV3Distributor> _regs;
 
-    internal GicV3Distributor(GicV3 gic)
-    {
-        _gic = gic;
-        _regs = new RegisterBlock<GicV3Distributor>(Map, this, m => gic.Trace?.Invoke(m), "gicv3-dist");
-    }
+    internal GicV3Distributor(GicV3 gic) : base(gic, Map, "gicv3-dist") => _gic = gic;
 
-    public ulong Read(ulong offset, int size) { lock (_gic.Sync) return _regs.Read(offset, size); }
-    public void Write(ulong offset, ulong value, int size) { lock (_gic.Sync) _regs.Write(offset, value, size); }
+    private const uint CTLR_ARE = 1 << 4, CTLR_DS = 1 << 6;
 
-    private const uint CTLR_EnableGrp0 = 1, CTLR_EnableGrp1 = 2, CTLR_ARE = 1 << 4, CTLR_DS = 1 << 6;
-
-    private uint Ctlr => (_gic.DistEnableGrp0 ? CTLR_EnableGrp0 : 0) | (_gic.DistEnableGrp1 ? CTLR_EnableGrp1 : 0) | CTLR_ARE | CTLR_DS;
-
-    private void WriteCtlr(ulong value, ulong mask)
-    {
-        if ((mask & 3) == 0) return;
-        _gic.DistEnableGrp0 = (value & CTLR_EnableGrp0) != 0;
-        _gic.DistEnableGrp1 = (value & CTLR_EnableGrp1) != 0;
-        _gic.UpdateAll();
-    }
+    /// <summary>GICD_CTLR: EnableGrp0/1, with ARE and DS fixed at 1 (RAO/WI).</summary>
+    private uint Ctlr => _gic.DistributorEnables | CTLR_ARE | CTLR_DS;
 
     /// <summary>
     /// GICD_TYPER as QEMU reports it: ITLinesNumber, IDbits 0xF, A3V (Aff3 routing), No1N (no 1-of-N SPIs),
@@ -159,55 +144,18 @@ public sealed class GicV3Distributor : IMmioDevice
     /// <summary>Word <paramref name="w"/> of a bit array: word 0 (SGIs/PPIs) lives in the redistributors when ARE = 1.</summary>
     private bool SpiWord(int w) => w > 0 && w < _gic.NumIrqs / 32;
 
-    private static RegisterDef<GicV3Distributor> Bits(ulong offset, string name, GicBase.BitReg kind) =>
-        Reg.Live<GicV3Distributor>(offset, name,
-            (d, w) => d.SpiWord(w) ? GicBase.ReadBits(d._gic.Spi, w, kind) : 0,
-            (d, w, v, m) =>
-            {
-                if (!d.SpiWord(w)) return;
-                GicBase.WriteBits(d._gic.Spi, w, kind, (uint)(v & m));
-                d._gic.UpdateAll();
-            }, count: 32);
-
     private static readonly RegisterMap<GicV3Distributor> Map = new("gicv3-dist", 0x1_0000,
     [
-        Reg.Live<GicV3Distributor>(0x0000, "GICD_CTLR", (d, _) => d.Ctlr, (d, _, v, m) => d.WriteCtlr(v, m)),
+        Reg.Live<GicV3Distributor>(0x0000, "GICD_CTLR", (d, _) => d.Ctlr, (d, _, v, m) => d._gic.WriteDistributorEnables(v, m)),
         Reg.Live<GicV3Distributor>(0x0004, "GICD_TYPER", (d, _) => d.Typer, null),
         Reg.Const<GicV3Distributor>(0x0008, "GICD_IIDR", GicV3.Iidr),
         Reg.Raz<GicV3Distributor>(0x000C, "GICD_TYPER2"),
         Reg.Raz<GicV3Distributor>(0x0010, "GICD_STATUSR"),
-        Reg.Live<GicV3Distributor>(0x0080, "GICD_IGROUPR",
-            (d, w) => d.SpiWord(w) ? d._gic.Spi.Group[w] : 0,
-            (d, w, v, m) =>
-            {
-                if (!d.SpiWord(w)) return;
-                d._gic.Spi.Group[w] = (d._gic.Spi.Group[w] & ~(uint)m) | (uint)(v & m);
-                d._gic.UpdateAll();
-            }, count: 32),
-        Bits(0x0100, "GICD_ISENABLER", GicBase.BitReg.SetEnable),
-        Bits(0x0180, "GICD_ICENABLER", GicBase.BitReg.ClearEnable),
-        Bits(0x0200, "GICD_ISPENDR", GicBase.BitReg.SetPending),
-        Bits(0x0280, "GICD_ICPENDR", GicBase.BitReg.ClearPending),
-        Bits(0x0300, "GICD_ISACTIVER", GicBase.BitReg.SetActive),
-        Bits(0x0380, "GICD_ICACTIVER", GicBase.BitReg.ClearActive),
-        Reg.Live<GicV3Distributor>(0x0400, "GICD_IPRIORITYR",
-            (d, w) => w >= 8 && w < d._gic.NumIrqs / 4 ? GicBase.ReadPriority(d._gic.Spi, w) : 0,
-            (d, w, v, m) =>
-            {
-                if (w < 8 || w >= d._gic.NumIrqs / 4) return;
-                GicBase.WritePriority(d._gic.Spi, w, (uint)v, (uint)m);
-                d._gic.UpdateAll();
-            }, count: 255, sizes: AccessSizes.ByteOrWord),
+        // Words 0 (SGIs and PPIs) live in the redistributors when ARE = 1: RAZ/WI here.
+        .. GicRegisters.InterruptArrays<GicV3Distributor>("GICD_", 32, static (d, w) => d.SpiWord(w) ? d._gic.Spi : null,
+            static (d, _) => d._gic.UpdateAll()),
         // With affinity routing GICD_ITARGETSR, GICD_SGIR and the SGI pending registers are RES0.
         Reg.Raz<GicV3Distributor>(0x0800, "GICD_ITARGETSR", count: 255),
-        Reg.Live<GicV3Distributor>(0x0C00, "GICD_ICFGR",
-            (d, w) => w >= 2 && w < d._gic.NumIrqs / 16 ? GicBase.ReadIcfgr(d._gic.Spi, w) : 0,
-            (d, w, v, m) =>
-            {
-                if (w < 2 || w >= d._gic.NumIrqs / 16) return;
-                GicBase.WriteIcfgr(d._gic.Spi, w, (uint)v, (uint)m);
-                d._gic.UpdateAll();
-            }, count: 64),
         // DS = 1: group modifiers and non-secure access control do not exist.
         Reg.Raz<GicV3Distributor>(0x0D00, "GICD_IGRPMODR", count: 32),
         Reg.Raz<GicV3Distributor>(0x0E00, "GICD_NSACR", count: 64),
@@ -259,15 +207,6 @@ public sealed class GicV3Redistributor
     /// </summary>
     private uint Waker => Cpu.ProcessorSleep ? WAKER_ProcessorSleep | WAKER_ChildrenAsleep : 0;
 
-    private static RegisterDef<GicV3Redistributor> Bits(ulong offset, string name, GicBase.BitReg kind) =>
-        Reg.Live<GicV3Redistributor>(offset, name,
-            (r, _) => GicBase.ReadBits(r.Cpu.Private, 0, kind),
-            (r, _, v, m) =>
-            {
-                GicBase.WriteBits(r.Cpu.Private, 0, kind, (uint)(v & m));
-                r._gic.Update(r.Cpu);
-            });
-
     private static readonly RegisterMap<GicV3Redistributor> RdMap = new("gicv3-redist", 0x1_0000,
     [
         // EnableLPIs is RES0 without LPIs; RWP and UWP read 0 as every write takes effect at once.
@@ -291,29 +230,8 @@ public sealed class GicV3Redistributor
 
     private static readonly RegisterMap<GicV3Redistributor> SgiMap = new("gicv3-redist-sgi", 0x1_0000,
     [
-        Reg.Live<GicV3Redistributor>(0x0080, "GICR_IGROUPR0", (r, _) => r.Cpu.Private.Group[0], (r, _, v, m) =>
-        {
-            r.Cpu.Private.Group[0] = (r.Cpu.Private.Group[0] & ~(uint)m) | (uint)(v & m);
-            r._gic.Update(r.Cpu);
-        }),
-        Bits(0x0100, "GICR_ISENABLER0", GicBase.BitReg.SetEnable),
-        Bits(0x0180, "GICR_ICENABLER0", GicBase.BitReg.ClearEnable),
-        Bits(0x0200, "GICR_ISPENDR0", GicBase.BitReg.SetPending),
-        Bits(0x0280, "GICR_ICPENDR0", GicBase.BitReg.ClearPending),
-        Bits(0x0300, "GICR_ISACTIVER0", GicBase.BitReg.SetActive),
-        Bits(0x0380, "GICR_ICACTIVER0", GicBase.BitReg.ClearActive),
-        Reg.Live<GicV3Redistributor>(0x0400, "GICR_IPRIORITYR", (r, w) => GicBase.ReadPriority(r.Cpu.Private, w), (r, w, v, m) =>
-        {
-            GicBase.WritePriority(r.Cpu.Private, w, (uint)v, (uint)m);
-            r._gic.Update(r.Cpu);
-        }, count: 8, sizes: AccessSizes.ByteOrWord),
-        // SGIs are always edge-triggered (ICFGR0 reads 0xAAAAAAAA, writes ignored); PPIs are programmable.
-        Reg.Live<GicV3Redistributor>(0x0C00, "GICR_ICFGR0", (r, _) => GicBase.ReadIcfgr(r.Cpu.Private, 0), static (_, _, _, _) => { }),
-        Reg.Live<GicV3Redistributor>(0x0C04, "GICR_ICFGR1", (r, _) => GicBase.ReadIcfgr(r.Cpu.Private, 1), (r, _, v, m) =>
-        {
-            GicBase.WriteIcfgr(r.Cpu.Private, 1, (uint)v, (uint)m);
-            r._gic.Update(r.Cpu);
-        }),
+        .. GicRegisters.InterruptArrays<GicV3Redistributor>("GICR_", 1, static (r, w) => w == 0 ? r.Cpu.Private : null,
+            static (r, _) => r._gic.Update(r.Cpu)),
         Reg.Raz<GicV3Redistributor>(0x0D00, "GICR_IGRPMODR0"),
         Reg.Raz<GicV3Redistributor>(0x0E00, "GICR_NSACR"),
     ]);

@@ -128,26 +128,13 @@ public sealed class GicV3CpuInterface : ISystemRegisterDevice
             var c = _c;
             if (enc == ICC_EOIR1_EL1) { EndOfInterrupt(1, (int)(value & 0xFF_FFFF), EoiModeAt(cpu.S.EL)); return; }
             if (enc == ICC_EOIR0_EL1) { EndOfInterrupt(0, (int)(value & 0xFF_FFFF), EoiModeAt(cpu.S.EL)); return; }
-            if (enc == ICC_DIR_EL1)
-            {
-                // DIR with EOImode 0 is UNPREDICTABLE; it is ignored here.
-                int intid = (int)(value & 0xFF_FFFF);
-                if (!EoiModeAt(cpu.S.EL) || intid >= _gic.NumIrqs) return;
-                _gic.Deactivate(c, intid);
-                _gic.UpdateFor(c, intid);
-                return;
-            }
-            if (enc == ICC_PMR_EL1) { c.Pmr = (int)value & _gic.PriorityMask; _gic.Update(c); return; }
+            if (enc == ICC_DIR_EL1) { _gic.DeactivateDirect(c, (int)(value & 0xFF_FFFF), EoiModeAt(cpu.S.EL)); return; }
+            if (enc == ICC_PMR_EL1) { _gic.WritePriorityMask(c, value); return; }
             if (enc == ICC_SGI1R_EL1) { GenerateSgi(value, group0Only: false); return; }
             if (enc == ICC_SGI0R_EL1 || enc == ICC_ASGI1R_EL1) { GenerateSgi(value, group0Only: true); return; }
-            // A binary point below the minimum is set to the minimum (IHI 0069 ICC_BPR0_EL1).
-            if (enc == ICC_BPR0_EL1) { c.Bpr0 = Math.Max((int)value & 7, _gic.MinBpr0); _gic.Update(c); return; }
-            if (enc == ICC_BPR1_EL1)
-            {
-                if (!c.Cbpr) c.Bpr1 = Math.Max((int)value & 7, _gic.MinBpr1);   // with CBPR set, Non-secure writes are ignored
-                _gic.Update(c);
-                return;
-            }
+            if (enc == ICC_BPR0_EL1) { _gic.WriteBinaryPoint(c, 0, value); return; }
+            // With CBPR set, Non-secure writes of BPR1 are ignored.
+            if (enc == ICC_BPR1_EL1) { if (!c.Cbpr) _gic.WriteBinaryPoint(c, 1, value); return; }
             if (enc == ICC_CTLR_EL1)
             {
                 c.Cbpr = (value & CTLR_CBPR) != 0;
@@ -173,12 +160,7 @@ public sealed class GicV3CpuInterface : ISystemRegisterDevice
                 _gic.Update(c);
                 return;
             }
-            if (AprIndex(enc, out int group, out int n))
-            {
-                (group == 0 ? c.Apr0 : c.Apr1)[n] = (uint)value;
-                _gic.Update(c);
-                return;
-            }
+            if (AprIndex(enc, out int group, out int n)) { _gic.WriteActivePriorities(c, group, n, value); return; }
         }
         // Read-only registers (IAR, HPPIR, RPR) and unimplemented APRs.
         cpu.RaiseUndefined();
@@ -209,15 +191,7 @@ public sealed class GicV3CpuInterface : ISystemRegisterDevice
     /// ICC_EOIR0/1_EL1: priority drop of the highest active priority, if it belongs to this group (otherwise
     /// UNPREDICTABLE; ignored), then deactivation of the INTID unless EOImode splits it off to ICC_DIR_EL1.
     /// </summary>
-    private void EndOfInterrupt(int group, int intid, bool eoiMode)
-    {
-        var c = _c;
-        if (intid >= 1020 && intid <= 1023) return;   // special INTIDs are not acknowledged, so never ended
-        if (GicBase.HighestActiveGroup(c) != group) return;
-        GicBase.DropPriority(c);
-        if (!eoiMode && intid < _gic.NumIrqs) _gic.Deactivate(c, intid);
-        _gic.UpdateFor(c, intid < _gic.NumIrqs ? intid : 0);
-    }
+    private void EndOfInterrupt(int group, int intid, bool eoiMode) => _gic.EndOfInterrupt(_c, intid, eoiMode, group);
 
     /// <summary>
     /// ICC_SGI0R/SGI1R/ASGI1R_EL1: INTID [27:24], TargetList [15:0] of Aff0 values RS*16..RS*16+15 within

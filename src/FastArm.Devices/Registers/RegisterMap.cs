@@ -21,6 +21,25 @@ public enum AccessSizes : byte
     Any = Byte | Half | Word | Dword,
 }
 
+/// <summary>How a register frame decodes accesses narrower than its registers.</summary>
+public enum NarrowAccess
+{
+    /// <summary>
+    /// Byte lanes are decoded (AMBA AXI/AHB with write strobes, the GIC): an access addresses exactly the bytes it
+    /// covers, at any naturally aligned offset inside the register, and a write changes only those bytes.
+    /// Each register's <see cref="RegisterDef{TDev}.Sizes"/> say which sizes it takes.
+    /// </summary>
+    ByteLanes,
+    /// <summary>
+    /// No byte lanes (AMBA APB3 PrimeCell peripherals: no write strobes and no transfer size, address bits [1:0]
+    /// not decoded): an access of 1, 2 or 4 bytes at a register's offset reaches the whole register. A read
+    /// returns the register truncated to the access size; a write stores its value zero-extended to the whole
+    /// register, as QEMU's models of these devices do. An access at an offset inside a register, or of 8 bytes,
+    /// is RAZ/WI. Registers must be 4 bytes wide; their <see cref="RegisterDef{TDev}.Sizes"/> are not used.
+    /// </summary>
+    WholeRegister,
+}
+
 /// <summary>Reads register <paramref name="index"/> of an array (0 for a single register), the whole register.</summary>
 public delegate ulong RegisterRead<in TDev>(TDev device, int index);
 
@@ -84,13 +103,18 @@ public sealed class RegisterMap<TDev>
     /// <summary>Size of the register frame in bytes; offsets beyond it are RAZ/WI.</summary>
     public ulong Size { get; }
     public string DeviceName { get; }
+    public NarrowAccess Narrow { get; }
+    /// <summary>Hex digits traces use for an offset: enough for the last byte of the frame ("0x04c" in 4 KiB).</summary>
+    internal string OffsetFormat { get; }
     internal int StorageCount { get; }
     public IReadOnlyList<RegisterDef<TDev>> Definitions => _defs;
 
-    public RegisterMap(string deviceName, ulong size, IEnumerable<RegisterDef<TDev>> defs)
+    public RegisterMap(string deviceName, ulong size, IEnumerable<RegisterDef<TDev>> defs, NarrowAccess narrow = NarrowAccess.ByteLanes)
     {
         DeviceName = deviceName;
         Size = size;
+        Narrow = narrow;
+        OffsetFormat = "x" + Math.Max(1, (64 - System.Numerics.BitOperations.LeadingZeroCount(Math.Max(size, 2) - 1) + 3) / 4);
         _defs = [.. defs];
         _slots = new Slot[(size + 3) / 4];
         int storage = 0;
@@ -98,6 +122,7 @@ public sealed class RegisterMap<TDev>
         {
             var def = _defs[d];
             if (def.Width != 4 && def.Width != 8) throw new ArgumentException($"{def.Name}: width must be 4 or 8");
+            if (narrow == NarrowAccess.WholeRegister && def.Width != 4) throw new ArgumentException($"{def.Name}: a frame without byte lanes has 4-byte registers only");
             if (def.Offset % 4 != 0 || def.EffectiveStride % 4 != 0) throw new ArgumentException($"{def.Name}: offsets must be word aligned");
             def.Id = d;
             if (def.IsStorage) { def.StorageBase = storage; storage += def.Count; }
@@ -129,8 +154,13 @@ public sealed class RegisterMap<TDev>
             if (slot.Def != 0)
             {
                 def = _defs[slot.Def - 1];
+                // Without byte lanes: 1, 2 or 4 bytes at the register's own offset.
+                if (Narrow == NarrowAccess.WholeRegister)
+                {
+                    if ((offset & 3) == 0 && size <= 4) return true;
+                }
                 // The access must be a size the register takes, naturally aligned, and inside the register.
-                if (((int)def.Sizes & size) != 0 && (offset & (ulong)(size - 1)) == 0 && size <= def.Width)
+                else if (((int)def.Sizes & size) != 0 && (offset & (ulong)(size - 1)) == 0 && size <= def.Width)
                     return true;
             }
         }
@@ -165,6 +195,8 @@ public sealed class RegisterMap<TDev>
         int shift = (slot.Half * 4 + (int)(offset & 3)) * 8;
         ulong mask = (size == 8 ? ulong.MaxValue : (1UL << (size * 8)) - 1) << shift;
         value = (value << shift) & mask;
+        // No byte lanes: the zero-extended value goes to the whole register.
+        if (Narrow == NarrowAccess.WholeRegister) mask = 0xFFFF_FFFF;
         if (def.IsStorage)
         {
             ref ulong cell = ref block.Storage[def.StorageBase + slot.Index];
@@ -239,9 +271,10 @@ public sealed class RegisterBlock<TDev> : IMmioDevice
         lock (_reported)
             if (!_reported.Add((offset, size, isWrite))) return;
         string kind = isWrite ? "write" : "read";
+        string at = offset.ToString(_map.OffsetFormat);
         trace(what == null
-            ? $"{Name}: {size}-byte {kind} of unknown offset 0x{offset:X} (RAZ/WI)"
-            : $"{Name}: {size}-byte {kind} at 0x{offset:X} of {what} not supported (RAZ/WI)");
+            ? $"{Name}: {size}-byte {kind} of unknown offset 0x{at} (RAZ/WI)"
+            : $"{Name}: {size}-byte {kind} at 0x{at} of {what} not supported (RAZ/WI)");
     }
 }
 
@@ -274,6 +307,28 @@ public static class Reg
     public static RegisterDef<T> WriteOnly<T>(ulong offset, string name, RegisterWrite<T> write, int width = 4, int count = 1) =>
         new() { Offset = offset, Name = name, Write = write, WriteOnly = true, Width = width, Count = count,
             Sizes = width == 8 ? AccessSizes.W64 : AccessSizes.W32 };
+
+    /// <summary>
+    /// A write handler that drops the write without a report, for registers whose writes the specification
+    /// defines to have no effect (a status register, an error-clear of errors that never occur).
+    /// </summary>
+    public static void Ignore<T>(T device, int index, ulong value, ulong mask) { }
+
+    /// <summary>A read handler for registers that read as zero by definition (write-only clears), without a report.</summary>
+    public static ulong Zero<T>(T device, int index) => 0;
+
+    /// <summary>
+    /// The identification registers of a 4 KiB PrimeCell peripheral: PeriphID0..3 then PCellID0..3 as eight
+    /// word registers at 0xFE0..0xFFC (each PrimeCell TRM, "Peripheral and PrimeCell identification registers").
+    /// </summary>
+    public static IEnumerable<RegisterDef<T>> PrimeCellIds<T>(ReadOnlySpan<byte> ids)
+    {
+        if (ids.Length != 8) throw new ArgumentException("PeriphID0..3 and PCellID0..3: eight bytes");
+        var list = new List<RegisterDef<T>>();
+        for (int i = 0; i < 8; i++)
+            list.Add(Const<T>(0xFE0 + (ulong)(4 * i), i < 4 ? $"PeriphID{i}" : $"PCellID{i - 4}", ids[i]));
+        return list;
+    }
 
     /// <summary>The CoreSight/PrimeCell identification block at the end of a 4 KiB or 64 KiB frame:
     /// PIDR4..7, PIDR0..3, CIDR0..3 as twelve word registers from <paramref name="offset"/>.</summary>

@@ -1,4 +1,5 @@
 using FastArm.Devices.HostIo;
+using FastArm.Devices.Registers;
 using FastArm.SoftMmu.Bus;
 
 namespace FastArm.Devices.Uart;
@@ -21,16 +22,15 @@ namespace FastArm.Devices.Uart;
 /// the receive FIFO while there is room (input waits in the backend otherwise, so none is lost). The receive
 /// timeout condition is raised when the FIFO holds data and the host has no more for now.
 /// </para>
-/// Offsets the TRM does not define read as zero and ignore writes.
+/// The registers are declared once in <see cref="Map"/>; the register kit makes offsets the TRM does not define,
+/// offsets inside a register and 8-byte accesses RAZ/WI (each reported once through <see cref="Trace"/>). The
+/// PL011 is an APB peripheral without byte lanes: 1-, 2- and 4-byte accesses at a register's offset reach the
+/// whole register (Linux uses 16-bit accesses, its earlycon byte writes to UARTDR).
 /// </summary>
 public sealed class Pl011 : IMmioDevice
 {
     public const ulong Size = 0x1000;
     public const int FifoDepth = 16;
-
-    // Register offsets (TRM table 3-1).
-    private const ulong DR = 0x000, RSR = 0x004, FR = 0x018, ILPR = 0x020, IBRD = 0x024, FBRD = 0x028, LCR_H = 0x02C,
-        CR = 0x030, IFLS = 0x034, IMSC = 0x038, RIS = 0x03C, MIS = 0x040, ICR = 0x044, DMACR = 0x048;
 
     // UARTFR bits (TRM 3.3.3).
     public const uint FR_BUSY = 1 << 3, FR_RXFE = 1 << 4, FR_TXFF = 1 << 5, FR_RXFF = 1 << 6, FR_TXFE = 1 << 7;
@@ -40,23 +40,20 @@ public sealed class Pl011 : IMmioDevice
     private const uint LCRH_FEN = 1 << 4;
     private const uint CR_LBE = 1 << 7;
 
-    /// <summary>UARTPeriphID0..3 then UARTPCellID0..3 at 0xFE0..0xFFC (TRM 3.3.14-3.3.15: part 0x011, designer 0x41, revision 3).</summary>
-    private static readonly byte[] s_id = [0x11, 0x10, 0x34, 0x00, 0x0D, 0xF0, 0x05, 0xB1];
-
     private readonly SerialBackend _backend;
+    private readonly RegisterBlock<Pl011> _regs;
+    private readonly MaskedInterrupts _int = new(IntMask);
     private readonly byte[] _rx = new byte[FifoDepth];
     private int _rxHead, _rxCount;
     private readonly byte[] _tx = new byte[FifoDepth];
     private int _txHead, _txCount;
-    private uint _ilpr, _ibrd, _fbrd, _lcrh, _cr, _ifls, _imsc, _ris, _dmacr;
-    private bool _irqLevel;
+    private uint _lcrh;
 
-    /// <summary>The interrupt output (UARTINTR), level-sensitive; the board connects it to the GIC.</summary>
-    public Action<bool>? Irq { get; set; }
+    /// <summary>The interrupt output (UARTINTR = OR of UARTMIS), level-sensitive; the board connects it to the GIC.</summary>
+    public Action<bool>? Irq { get => _int.Output; set => _int.Output = value; }
 
-    /// <summary>Accesses to offsets the TRM does not define, once per offset.</summary>
-    public Action<string>? Trace { get; set; }
-    private readonly HashSet<ulong> _traced = [];
+    /// <summary>Accesses to offsets the TRM does not define (and unsupported access sizes), once each.</summary>
+    public Action<string>? Trace { get => _regs.Trace; set => _regs.Trace = value; }
 
     public SerialBackend Backend => _backend;
 
@@ -66,18 +63,48 @@ public sealed class Pl011 : IMmioDevice
     public Pl011(SerialBackend backend, Action<bool>? irq = null)
     {
         _backend = backend;
+        _regs = new RegisterBlock<Pl011>(Map, this);
         Irq = irq;
         Reset();
     }
 
     public void Reset()
     {
-        _ilpr = _ibrd = _fbrd = _lcrh = _imsc = _ris = _dmacr = 0;
-        _cr = 0x0300;    // TXE and RXE set, UARTEN clear
-        _ifls = 0x12;    // both FIFO levels at 1/2
+        _regs.Reset();
+        _lcrh = 0;
         _rxHead = _rxCount = _txHead = _txCount = 0;
-        UpdateIrq();
+        _int.Reset();
     }
+
+    public ulong Read(ulong offset, int size) => _regs.Read(offset, size);
+    public void Write(ulong offset, ulong value, int size) => _regs.Write(offset, value, size);
+
+    // ---- the register table (TRM table 3-1) ----
+
+    private static readonly RegisterDef<Pl011> s_cr = Reg.Stored<Pl011>(0x030, "UARTCR", reset: 0x0300, writable: 0xFF87); // TXE | RXE; bits 6:3 reserved
+    private static readonly RegisterDef<Pl011> s_ifls = Reg.Stored<Pl011>(0x034, "UARTIFLS", reset: 0x12, writable: 0x3F,  // both levels at 1/2
+        onWrite: static (u, _, _, _) => u.RecomputeLevels());
+
+    private static readonly RegisterMap<Pl011> Map = new("pl011", Size,
+    [
+        Reg.Live<Pl011>(0x000, "UARTDR", static (u, _) => u.ReadData(), static (u, _, v, _) => u.WriteData((byte)v)),
+        // No framing, parity, break or overrun errors are ever produced; a write clears the (clear) error flags.
+        Reg.Live<Pl011>(0x004, "UARTRSR", Reg.Zero, Reg.Ignore),
+        Reg.Live<Pl011>(0x018, "UARTFR", static (u, _) => u.Flags(), Reg.Ignore),
+        Reg.Stored<Pl011>(0x020, "UARTILPR", writable: 0xFF),
+        Reg.Stored<Pl011>(0x024, "UARTIBRD", writable: 0xFFFF),
+        Reg.Stored<Pl011>(0x028, "UARTFBRD", writable: 0x3F),
+        Reg.Live<Pl011>(0x02C, "UARTLCR_H", static (u, _) => u._lcrh, static (u, _, v, _) => u.WriteLcrH((uint)v)),
+        s_cr,
+        s_ifls,
+        .. MaskedInterrupts.Registers<Pl011>("UART", static u => u._int, imsc: 0x038, ris: 0x03C, mis: 0x040, icr: 0x044),
+        Reg.Stored<Pl011>(0x048, "UARTDMACR", writable: 0x7),
+        // TRM 3.3.14-3.3.15: part 0x011, designer 0x41, revision 3.
+        .. Reg.PrimeCellIds<Pl011>([0x11, 0x10, 0x34, 0x00, 0x0D, 0xF0, 0x05, 0xB1]),
+    ], NarrowAccess.WholeRegister);
+
+    private uint Cr => (uint)_regs[s_cr];
+    private uint Ifls => (uint)_regs[s_ifls];
 
     private bool FifoEnabled => (_lcrh & LCRH_FEN) != 0;
     private int Depth => FifoEnabled ? FifoDepth : 1;
@@ -86,63 +113,20 @@ public sealed class Pl011 : IMmioDevice
     private static int Level(uint sel) => sel switch { 0 => 2, 1 => 4, 2 => 8, 3 => 12, _ => 14 };
 
     /// <summary>The receive interrupt condition: FIFO at or above its trigger level (any data without FIFOs).</summary>
-    private bool RxTriggered => FifoEnabled ? _rxCount >= Level((_ifls >> 3) & 7) : _rxCount > 0;
+    private bool RxTriggered => FifoEnabled ? _rxCount >= Level((Ifls >> 3) & 7) : _rxCount > 0;
 
     /// <summary>The transmit interrupt condition: FIFO at or below its trigger level (holding register empty without FIFOs).</summary>
-    private bool TxTriggered => FifoEnabled ? _txCount <= Level(_ifls & 7) : _txCount == 0;
+    private bool TxTriggered => FifoEnabled ? _txCount <= Level(Ifls & 7) : _txCount == 0;
 
     /// <summary>Bytes waiting in the receive FIFO (tests and diagnostics).</summary>
     public int ReceiveCount => _rxCount;
 
-    public ulong Read(ulong offset, int size)
+    private void WriteLcrH(uint v)
     {
-        if ((offset & 3) != 0) { Unknown(offset, false); return 0; }
-        if (offset >= 0xFE0 && offset <= 0xFFC) return s_id[(offset - 0xFE0) / 4];
-        switch (offset)
-        {
-            case DR: return ReadData();
-            case RSR: return 0;   // no framing, parity, break or overrun errors are ever produced
-            case FR: return Flags();
-            case ILPR: return _ilpr;
-            case IBRD: return _ibrd;
-            case FBRD: return _fbrd;
-            case LCR_H: return _lcrh;
-            case CR: return _cr;
-            case IFLS: return _ifls;
-            case IMSC: return _imsc;
-            case RIS: return _ris;
-            case MIS: return _ris & _imsc;
-            case DMACR: return _dmacr;
-            case ICR: return 0;   // write-only
-            default: Unknown(offset, false); return 0;
-        }
-    }
-
-    public void Write(ulong offset, ulong value, int size)
-    {
-        if ((offset & 3) != 0) { Unknown(offset, true); return; }
-        uint v = (uint)value;
-        switch (offset)
-        {
-            case DR: WriteData((byte)v); break;
-            case RSR: break;      // a write clears the (always clear) error flags
-            case ILPR: _ilpr = v & 0xFF; break;
-            case IBRD: _ibrd = v & 0xFFFF; break;
-            case FBRD: _fbrd = v & 0x3F; break;
-            case LCR_H:
-                // Changing FEN empties the FIFOs (as QEMU does; the TRM leaves their content undefined then).
-                if (((_lcrh ^ v) & LCRH_FEN) != 0) _rxHead = _rxCount = 0;
-                _lcrh = v & 0xFF;
-                RecomputeLevels();
-                break;
-            case CR: _cr = v & 0xFF87; break;   // bits 6:3 are reserved
-            case IFLS: _ifls = v & 0x3F; RecomputeLevels(); break;
-            case IMSC: _imsc = v & IntMask; UpdateIrq(); break;
-            case ICR: _ris &= ~(v & IntMask); UpdateIrq(); break;
-            case DMACR: _dmacr = v & 0x7; break;
-            case FR or RIS or MIS: break;   // read-only
-            default: Unknown(offset, true); break;
-        }
+        // Changing FEN empties the FIFOs (as QEMU does; the TRM leaves their content undefined then).
+        if (((_lcrh ^ v) & LCRH_FEN) != 0) _rxHead = _rxCount = 0;
+        _lcrh = v & 0xFF;
+        RecomputeLevels();
     }
 
     private uint Flags()
@@ -163,9 +147,9 @@ public sealed class Pl011 : IMmioDevice
         _rxHead = (_rxHead + 1) % FifoDepth;
         _rxCount--;
         // RX clears once the level is below the trigger; RT once the FIFO is empty (TRM 3.4.4, 3.4.5).
-        if (!RxTriggered) _ris &= ~INT_RX;
-        if (_rxCount == 0) _ris &= ~INT_RT;
-        UpdateIrq();
+        if (!RxTriggered) _int.SetRaw(INT_RX, false);
+        if (_rxCount == 0) _int.SetRaw(INT_RT, false);
+        _int.Update();
         return b;
     }
 
@@ -174,7 +158,7 @@ public sealed class Pl011 : IMmioDevice
         if (_txCount >= Depth) return;   // a write to a full FIFO is lost
         _tx[(_txHead + _txCount) % FifoDepth] = b;
         _txCount++;
-        if (!TxTriggered) _ris &= ~INT_TX;
+        if (!TxTriggered) _int.SetRaw(INT_TX, false);
         DrainTransmit();
     }
 
@@ -182,7 +166,7 @@ public sealed class Pl011 : IMmioDevice
     private void DrainTransmit()
     {
         if (_txCount == 0) return;
-        bool loop = (_cr & CR_LBE) != 0;
+        bool loop = (Cr & CR_LBE) != 0;
         Span<byte> out1 = stackalloc byte[FifoDepth];
         int n = 0;
         while (_txCount > 0)
@@ -195,8 +179,8 @@ public sealed class Pl011 : IMmioDevice
         }
         if (n > 0) _backend.Write(out1[..n]);
         // The FIFO passed down to its trigger level: the transmit interrupt is asserted.
-        if (TxTriggered) _ris |= INT_TX;
-        UpdateIrq();
+        if (TxTriggered) _int.SetRaw(INT_TX, true);
+        _int.Update();
     }
 
     private bool PushReceived(byte b)
@@ -204,7 +188,7 @@ public sealed class Pl011 : IMmioDevice
         if (_rxCount >= Depth) return false;
         _rx[(_rxHead + _rxCount) % FifoDepth] = b;
         _rxCount++;
-        if (RxTriggered) _ris |= INT_RX;
+        if (RxTriggered) _int.SetRaw(INT_RX, true);
         return true;
     }
 
@@ -215,15 +199,15 @@ public sealed class Pl011 : IMmioDevice
     public void Poll()
     {
         if (_txCount > 0) DrainTransmit();
-        if (_rxCount >= Depth && (_ris & INT_RT) != 0) return;
+        if (_rxCount >= Depth && (_int.Raw & INT_RT) != 0) return;
         bool any = false;
         while (_rxCount < Depth && _backend.TryRead(out byte b))
         {
             PushReceived(b);
             any = true;
         }
-        if (_rxCount > 0 && (_rxCount >= Depth || !_backend.InputPending)) _ris |= INT_RT;
-        if (any || _rxCount > 0) UpdateIrq();
+        if (_rxCount > 0 && (_rxCount >= Depth || !_backend.InputPending)) _int.SetRaw(INT_RT, true);
+        if (any || _rxCount > 0) _int.Update();
     }
 
     /// <summary>True when host input is waiting to enter the FIFO (the board's idle loop looks).</summary>
@@ -231,21 +215,7 @@ public sealed class Pl011 : IMmioDevice
 
     private void RecomputeLevels()
     {
-        if (RxTriggered) _ris |= INT_RX; else _ris &= ~INT_RX;
-        UpdateIrq();
-    }
-
-    private void UpdateIrq()
-    {
-        bool level = (_ris & _imsc) != 0;
-        if (level == _irqLevel) return;
-        _irqLevel = level;
-        Irq?.Invoke(level);
-    }
-
-    private void Unknown(ulong offset, bool write)
-    {
-        if (Trace != null && _traced.Add(offset * 2 + (write ? 1UL : 0)))
-            Trace($"pl011: {(write ? "write to" : "read of")} unknown offset 0x{offset:x3} (RAZ/WI)");
+        _int.SetRaw(INT_RX, RxTriggered);
+        _int.Update();
     }
 }

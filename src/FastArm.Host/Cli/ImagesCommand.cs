@@ -3,7 +3,7 @@ using FastArm.Host.Images;
 namespace FastArm.Host.Cli;
 
 /// <summary>
-/// <c>fastarm images fetch</c>: obtains the default guest images (Debian 12's arm64 kernel, busybox, EDK2) into
+/// <c>fastarm images fetch</c>: obtains the default guest images (Debian 12's arm64 kernel, busybox, bc, EDK2) into
 /// firmware/cache/ and builds the initramfs; <c>fastarm images path</c> prints where they are. Exit code 0 on
 /// success, 2 on any failure (one line on stderr).
 /// </summary>
@@ -14,8 +14,9 @@ public static class ImagesCommand
                fastarm images path
 
         fetch   downloads what is missing of the default guest images with `apt-get download` (Debian 12's
-                linux-image-arm64 kernel, busybox-static:arm64, qemu-efi-aarch64), unpacks them into
-                firmware/cache/ and builds firmware/cache/initramfs.gz from firmware/initramfs/init.
+                linux-image-arm64 kernel, busybox-static:arm64, bc:arm64 with the libraries it needs,
+                qemu-efi-aarch64), unpacks them into firmware/cache/ and builds firmware/cache/initramfs.gz
+                from firmware/initramfs/init.
                 --force rebuilds the initramfs and copies even when the files are present.
         path    prints the kernel, initramfs and firmware paths (exit 2 when they are not all present).
         """;

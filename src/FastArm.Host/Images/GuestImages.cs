@@ -4,8 +4,9 @@ using System.Text.RegularExpressions;
 namespace FastArm.Host.Images;
 
 /// <summary>
-/// The default guest images (firmware/images.md): Debian 12's arm64 kernel, busybox and EDK2 firmware, fetched with
-/// `apt-get download` only and unpacked into firmware/cache/. Failures are reported as one line, never an exception.
+/// The default guest images (firmware/images.md): Debian 12's arm64 kernel, busybox, bc with the loader and
+/// libraries it needs, and EDK2 firmware, fetched with `apt-get download` only and unpacked into firmware/cache/.
+/// Failures are reported as one line, never an exception.
 /// </summary>
 public sealed partial class GuestImages
 {
@@ -16,6 +17,8 @@ public sealed partial class GuestImages
     public string FirmwarePath => Path.Combine(CacheDir, "QEMU_EFI.fd");
     public string BusyboxPath => Path.Combine(CacheDir, "busybox");
     public string InitScriptPath => Path.Combine(Root, "firmware", "initramfs", "init");
+    /// <summary>The userland beyond busybox as it goes into the initramfs (usr/bin/bc, lib/...).</summary>
+    public string UserlandDir => Path.Combine(CacheDir, "userland");
 
     public GuestImages(string root) => Root = root;
 
@@ -32,7 +35,11 @@ public sealed partial class GuestImages
         return new GuestImages(home);
     }
 
-    public bool Present => File.Exists(KernelPath) && File.Exists(InitramfsPath) && File.Exists(FirmwarePath);
+    public bool Present => File.Exists(KernelPath) && File.Exists(InitramfsPath) && File.Exists(FirmwarePath) &&
+        Userland.Programs.All(p => File.Exists(Path.Combine(UserlandDir, p.Path)));
+
+    /// <summary>The files of <see cref="UserlandDir"/> for <see cref="Initramfs.Build"/>.</summary>
+    public IReadOnlyList<GuestFile> UserlandFiles() => Userland.Read(UserlandDir);
 
     /// <summary>Fetches what is missing. Returns null on success, else a one-line error.</summary>
     public string? Fetch(TextWriter log)
@@ -62,22 +69,16 @@ public sealed partial class GuestImages
 
         var packages = new[] { kernelPkg, "busybox-static:arm64", "qemu-efi-aarch64" };
         foreach (var pkg in packages)
-        {
-            string stem = pkg.Split(':')[0];
-            if (Directory.GetFiles(debs, stem + "_*.deb").Length > 0) continue;
-            log.WriteLine($"fastarm: apt-get download {pkg}");
-            if (RunStatus("apt-get", $"download {pkg}", out string err, debs) != 0)
-                return $"apt-get download {pkg} failed: {FirstLine(err)}";
-        }
+            if (Download(pkg, log, out _) is { } error) return error;
 
         foreach (var deb in Directory.GetFiles(debs, "*.deb"))
-        {
-            string dest = Path.Combine(CacheDir, "root", Path.GetFileNameWithoutExtension(deb));
-            if (Directory.Exists(dest)) continue;
-            Directory.CreateDirectory(dest);
-            if (RunStatus("dpkg-deb", $"-x \"{deb}\" \"{dest}\"", out string err) != 0)
-                return $"dpkg-deb -x {Path.GetFileName(deb)} failed: {FirstLine(err)}";
-        }
+            if (Extract(deb, out _) is { } error) return error;
+
+        // bc and the loader and libraries it needs, found from the ELF files themselves.
+        var source = new DebianPackages(this, log);
+        if (Userland.Collect(source, Userland.Programs, out var userland, log) is { } userlandError)
+            return "bc for the initramfs: " + userlandError;
+        Userland.Write(userland, UserlandDir);
 
         string rootDir = Path.Combine(CacheDir, "root");
         string? vmlinuz = Directory.GetFiles(rootDir, "vmlinuz-*", SearchOption.AllDirectories).OrderDescending().FirstOrDefault();
@@ -86,15 +87,88 @@ public sealed partial class GuestImages
         if (vmlinuz == null) return "the kernel package holds no boot/vmlinuz-*";
         if (busybox == null) return "busybox-static holds no bin/busybox";
         if (efi == null) return "qemu-efi-aarch64 holds no QEMU_EFI.fd";
-        File.Copy(vmlinuz, KernelPath, overwrite: true);
-        File.Copy(busybox, BusyboxPath, overwrite: true);
-        File.Copy(efi, FirmwarePath, overwrite: true);
+        Install(vmlinuz, KernelPath);
+        Install(busybox, BusyboxPath);
+        Install(efi, FirmwarePath);
         if (!File.Exists(InitScriptPath)) return $"missing {InitScriptPath}";
-        File.WriteAllBytes(InitramfsPath, Initramfs.Build(File.ReadAllBytes(BusyboxPath), File.ReadAllText(InitScriptPath)));
+        // Written beside and renamed, so that a guest starting meanwhile never reads half an archive.
+        File.WriteAllBytes(InitramfsPath + ".new", Initramfs.Build(File.ReadAllBytes(BusyboxPath), File.ReadAllText(InitScriptPath), userland: UserlandFiles()));
+        File.Move(InitramfsPath + ".new", InitramfsPath, overwrite: true);
         File.WriteAllText(Path.Combine(CacheDir, "manifest.txt"),
-            $"kernel {Path.GetFileName(vmlinuz)}\npackages {string.Join(' ', packages)}\n");
+            $"kernel {Path.GetFileName(vmlinuz)}\npackages {string.Join(' ', packages)} {string.Join(' ', source.Fetched)}\n" +
+            $"userland {string.Join(' ', userland.Select(f => f.Path))}\n");
         log.WriteLine($"fastarm: images ready in {CacheDir}");
         return null;
+    }
+
+    private string DebsDir => Path.Combine(CacheDir, "debs");
+
+    /// <summary>
+    /// Copies <paramref name="from"/> to <paramref name="to"/> unless it holds the same bytes already; a new copy
+    /// is written beside and renamed, so that a guest starting meanwhile never reads half a file.
+    /// </summary>
+    private static void Install(string from, string to)
+    {
+        if (File.Exists(to) && new FileInfo(to).Length == new FileInfo(from).Length && File.ReadAllBytes(to).AsSpan().SequenceEqual(File.ReadAllBytes(from)))
+            return;
+        File.Copy(from, to + ".new", overwrite: true);
+        File.Move(to + ".new", to, overwrite: true);
+    }
+
+    /// <summary>The cached .deb of <paramref name="package"/> ("libc6" or "libc6:arm64"), if any.</summary>
+    private string? CachedDeb(string package) =>
+        Directory.GetFiles(DebsDir, package.Split(':')[0] + "_*.deb").Order(StringComparer.Ordinal).LastOrDefault();
+
+    /// <summary>apt-get download of <paramref name="package"/> into the cache unless a .deb of it is there.</summary>
+    private string? Download(string package, TextWriter log, out string? deb)
+    {
+        deb = CachedDeb(package);
+        if (deb != null) return null;
+        log.WriteLine($"fastarm: apt-get download {package}");
+        if (RunStatus("apt-get", $"download {package}", out string err, DebsDir) != 0)
+            return $"apt-get download {package} failed: {FirstLine(err)}";
+        deb = CachedDeb(package);
+        return deb == null ? $"apt-get download {package} left no .deb" : null;
+    }
+
+    /// <summary>dpkg-deb -x of <paramref name="deb"/> into firmware/cache/root/ (once).</summary>
+    private string? Extract(string deb, out string dest)
+    {
+        dest = Path.Combine(CacheDir, "root", Path.GetFileNameWithoutExtension(deb));
+        if (Directory.Exists(dest)) return null;
+        // Unpack beside and rename, so that an interrupted unpack is not taken for a whole one.
+        string tmp = dest + ".part";
+        if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
+        Directory.CreateDirectory(tmp);
+        if (RunStatus("dpkg-deb", $"-x \"{deb}\" \"{tmp}\"", out string err) != 0)
+            return $"dpkg-deb -x {Path.GetFileName(deb)} failed: {FirstLine(err)}";
+        Directory.Move(tmp, dest);
+        return null;
+    }
+
+    /// <summary>Debian's arm64 packages through the cache: apt-get download, dpkg-deb -x, dpkg-deb -f.</summary>
+    private sealed class DebianPackages(GuestImages images, TextWriter log) : IPackageSource
+    {
+        public readonly List<string> Fetched = [];
+
+        public string? Unpack(string package, out string? error)
+        {
+            error = images.Download(package + ":arm64", log, out string? deb);
+            if (error != null) return null;
+            error = images.Extract(deb!, out string dest);
+            if (error != null) return null;
+            Fetched.Add(package + ":arm64");
+            return dest;
+        }
+
+        public IReadOnlyList<string> Depends(string package)
+        {
+            string? deb = images.CachedDeb(package);
+            if (deb == null) return [];
+            RunStatus("dpkg-deb", $"-f \"{deb}\" Pre-Depends Depends", out string fields);
+            // Lines "Pre-Depends: a, b" and "Depends: c, d".
+            return [.. fields.Split('\n').SelectMany(l => l.IndexOf(':') is int i and > 0 ? Userland.ParseDepends(l[(i + 1)..]) : [])];
+        }
     }
 
     /// <summary>The versioned kernel package the linux-image-arm64 metapackage depends on.</summary>

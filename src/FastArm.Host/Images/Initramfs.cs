@@ -4,11 +4,15 @@ namespace FastArm.Host.Images;
 
 /// <summary>
 /// The busybox initramfs FastArm boots: /init (a shell script from firmware/initramfs/), busybox, /dev/console,
-/// and the directories the script mounts on. Written as cpio newc + gzip by FastArm itself.
+/// the directories the script mounts on, and the userland beyond busybox (<see cref="Userland"/>: bc with its
+/// loader and libraries). Written as cpio newc + gzip by FastArm itself.
 /// </summary>
 public static class Initramfs
 {
-    public static byte[] Build(byte[] busybox, string initScript, IReadOnlyDictionary<string, byte[]>? extraFiles = null)
+    /// <param name="extraFiles">Files by path; those ending in .sh are executable.</param>
+    /// <param name="userland">Files with their own modes (<see cref="GuestImages.UserlandFiles"/>).</param>
+    public static byte[] Build(byte[] busybox, string initScript, IReadOnlyDictionary<string, byte[]>? extraFiles = null,
+        IEnumerable<GuestFile>? userland = null)
     {
         var cpio = new CpioWriter();
         foreach (var d in new[] { "bin", "sbin", "usr", "usr/bin", "usr/sbin", "dev", "proc", "sys", "etc", "root", "tmp", "mnt", "run", "var" })
@@ -23,6 +27,12 @@ public static class Initramfs
             {
                 EnsureParents(cpio, path);
                 cpio.AddFile(path, data, path.EndsWith(".sh", StringComparison.Ordinal) ? 0x1EDu : 0x1A4u);
+            }
+        if (userland != null)
+            foreach (var f in userland)
+            {
+                EnsureParents(cpio, f.Path);
+                cpio.AddFile(f.Path, f.Data, f.Mode & 0xFFF);
             }
         byte[] archive = cpio.Finish();
         using var ms = new MemoryStream();

@@ -80,4 +80,52 @@ public class Pl031BoardTests
         Assert.That(rtc.Read(0x100, 4), Is.Zero);
         Assert.That(lines, Has.Count.EqualTo(2));
     }
+
+    [Test]
+    public void UnknownOffsetsGiveOneTraceLinePerDirectionAndTheRegistersHaveNoByteLanes()
+    {
+        var lines = new List<string>();
+        var rtc = new Pl031(() => 0x1234_5678) { Trace = lines.Add };
+        rtc.Write(0x020, 1, 4);
+        rtc.Write(0x020, 1, 4);
+        Assert.That(rtc.Read(0x020, 4), Is.Zero);
+        Assert.That(rtc.Read(DR, 2), Is.EqualTo(0x5678UL), "a halfword read at RTCDR truncates the count");
+        Assert.That(rtc.Read(DR + 2, 2), Is.Zero, "an access inside a register is RAZ/WI");
+        rtc.Write(LR + 1, 0xFF, 1);
+        Assert.That(rtc.Read(DR, 4), Is.EqualTo(0x1234_5678UL));
+        Assert.That(lines, Has.Count.EqualTo(4), string.Join("\n", lines));
+        Assert.That(lines[0], Is.EqualTo("pl031: 4-byte write of unknown offset 0x020 (RAZ/WI)"));
+    }
+
+    [Test]
+    public void ControlAndStatusWritesAreIgnoredWithoutATrace()
+    {
+        var lines = new List<string>();
+        var rtc = new Pl031(() => 100) { Trace = lines.Add };
+        rtc.Write(CR, 0, 4);
+        rtc.Write(DR, 5, 4);
+        rtc.Write(RIS, 1, 4);
+        rtc.Write(MIS, 1, 4);
+        Assert.That(rtc.Read(CR, 4), Is.EqualTo(1UL));
+        Assert.That(rtc.Read(DR, 4), Is.EqualTo(100UL));
+        Assert.That(rtc.Read(ICR, 4), Is.Zero);
+        Assert.That(lines, Is.Empty);
+    }
+
+    [Test]
+    public void AMatchByteWriteArmsTheMatchWithTheZeroExtendedValue()
+    {
+        long t = 0x100;
+        bool line = false;
+        var rtc = new Pl031(() => t) { Irq = l => line = l };
+        rtc.Write(LR, 0, 4);
+        rtc.Write(MR, 0xFF00, 4);
+        rtc.Write(MR, 0x02, 1);
+        Assert.That(rtc.Read(MR, 4), Is.EqualTo(0x02UL), "bits 15:8 written with zeros");
+        rtc.Write(IMSC, 1, 1);
+        Assert.That(line, Is.False);
+        t += 2;
+        Assert.That(rtc.Read(MIS, 4), Is.EqualTo(1UL));
+        Assert.That(line, Is.True);
+    }
 }

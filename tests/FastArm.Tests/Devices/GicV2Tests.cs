@@ -157,4 +157,44 @@ public class GicV2Tests
         r.C(0x24, 33);
         Assert.That(r.Gic.IsActive(0, 33), Is.False);
     }
+
+    [Test]
+    public void SgiConfigurationIsFixedWhilePpiAndSpiConfigurationIsProgrammable()
+    {
+        using var r = new Rig();
+        Assert.That(r.D(0xC00), Is.EqualTo(0xAAAA_AAAAu), "GICD_ICFGR0: SGIs edge-triggered");
+        r.D(0xC00, 0);
+        Assert.That(r.D(0xC00), Is.EqualTo(0xAAAA_AAAAu));
+        r.D(0xC04, 0x8000_0000);
+        r.D(0xC08, 0x0000_0002);
+        Assert.That(r.D(0xC04), Is.EqualTo(0x8000_0000u), "PPI 31 edge-triggered");
+        Assert.That(r.D(0xC08), Is.EqualTo(2u), "SPI 32 edge-triggered");
+        Assert.That(r.D(0xC00 + 4 * 18), Is.Zero, "beyond the 288 INTIDs: RAZ");
+    }
+
+    [Test]
+    public void ActivePrioritiesAreSavedAndRestoredUpToTheImplementedLevels()
+    {
+        using var r = new Rig();
+        r.C(0xD0, 0x8000_0001);
+        r.C(0xE4, 0x10);
+        Assert.That(r.C(0xD0), Is.EqualTo(0x8000_0001u), "GICC_APR0");
+        Assert.That(r.C(0xE4), Is.EqualTo(0x10u), "GICC_NSAPR1");
+        Assert.That(r.C(0x14), Is.Zero, "GICC_RPR: the highest active priority, level 0");
+        r.C(0xD0, 0);
+        r.C(0xE4, 0);
+        Assert.That(r.C(0x14), Is.EqualTo(0xFFu), "idle");
+    }
+
+    [Test]
+    public void BinaryPointsBelowTheMinimumReadAsTheMinimum()
+    {
+        using var r = new Rig();
+        r.C(0x08, 0);
+        r.C(0x1C, 0);
+        Assert.That(r.C(0x08), Is.EqualTo(0u), "eight priority bits: GICC_BPR may be 0");
+        Assert.That(r.C(0x1C), Is.EqualTo(1u), "GICC_ABPR is at least one more");
+        r.C(0x04, 0x1FF);
+        Assert.That(r.C(0x04), Is.EqualTo(0xFFu), "GICC_PMR keeps the eight implemented bits");
+    }
 }

@@ -88,6 +88,85 @@ public class Pl011Tests
     }
 
     [Test]
+    public void AnUnknownOffsetGivesOneTraceLineNamingThePl011()
+    {
+        var (u, _) = NewUart();
+        var lines = new List<string>();
+        u.Trace = lines.Add;
+        Assert.That(u.Read(0x04C, 4), Is.Zero);
+        Assert.That(u.Read(0x04C, 4), Is.Zero);
+        Assert.That(lines, Is.EqualTo(new[] { "pl011: 4-byte read of unknown offset 0x04c (RAZ/WI)" }));
+    }
+
+    [Test]
+    public void LinuxsHalfwordAccessesAndEarlyconsByteWritesReachTheRegisters()
+    {
+        var (u, o) = NewUart();
+        u.Write(0x000, (byte)'k', 1);
+        u.Write(0x030, 0x0301, 2);
+        Assert.That(u.Read(0x030, 2), Is.EqualTo(0x301UL));
+        Assert.That(u.Read(0x018, 2) & Pl011.FR_TXFE, Is.Not.Zero);
+        u.Write(0x030, 0x01, 1);
+        Assert.That(u.Read(0x030, 4), Is.EqualTo(0x01UL), "no byte lanes: a byte write replaces the whole UARTCR");
+        Assert.That(o.ToArray(), Is.EqualTo("k"u8.ToArray()));
+    }
+
+    [Test]
+    public void AnAccessInsideARegisterNeitherTransmitsNorTakesReceivedData()
+    {
+        var (u, o) = NewUart();
+        var lines = new List<string>();
+        u.Trace = lines.Add;
+        u.Write(0x030, 0x0380, 4);   // UARTCR.LBE: what is sent comes back
+        u.Write(0x000, (byte)'a', 1);
+        Assert.That(u.ReceiveCount, Is.EqualTo(1));
+        u.Write(0x001, (byte)'b', 1);
+        Assert.That(u.Read(0x001, 1), Is.Zero);
+        Assert.That(u.Read(0x000, 8), Is.Zero, "8-byte accesses are RAZ/WI");
+        Assert.That(u.ReceiveCount, Is.EqualTo(1));
+        Assert.That(u.Read(0x000, 4), Is.EqualTo((ulong)'a'));
+        Assert.That(o.Length, Is.Zero);
+        Assert.That(lines, Has.Count.EqualTo(3), string.Join("\n", lines));
+        Assert.That(lines[0], Is.EqualTo("pl011: 1-byte write at 0x001 of UARTDR not supported (RAZ/WI)"));
+    }
+
+    [Test]
+    public void StatusWritesAndClearRegisterReadsHaveNoEffectAndAreNotTraced()
+    {
+        var (u, _) = NewUart();
+        var lines = new List<string>();
+        u.Trace = lines.Add;
+        u.Write(0, (byte)'x', 1);
+        u.Write(0x018, 0, 4);
+        u.Write(0x03C, 0, 4);
+        u.Write(0x040, 0, 4);
+        u.Write(0x004, 0xF, 4);
+        Assert.That(u.Read(0x044, 4), Is.Zero);
+        Assert.That(u.Read(0x004, 4), Is.Zero);
+        Assert.That(u.Read(0x03C, 4) & Pl011.INT_TX, Is.Not.Zero);
+        Assert.That(u.Read(0x048, 4), Is.Zero, "UARTDMACR");
+        u.Write(0x048, 0xFF, 4);
+        Assert.That(u.Read(0x048, 4), Is.EqualTo(7UL));
+        Assert.That(lines, Is.Empty);
+    }
+
+    [Test]
+    public void ResetPutsTheRegistersBackAndLowersTheLine()
+    {
+        var levels = new List<bool>();
+        var u = new Pl011(new ConsoleSerial(new HostConsole(new MemoryStream())), levels.Add);
+        u.Write(0x038, Pl011.INT_TX, 4);
+        u.Write(0, (byte)'x', 1);
+        u.Write(0x030, 0x81, 4);
+        u.Write(0x034, 0, 4);
+        u.Reset();
+        Assert.That(levels, Is.EqualTo(new[] { true, false }));
+        Assert.That(u.Read(0x030, 4), Is.EqualTo(0x300UL));
+        Assert.That(u.Read(0x034, 4), Is.EqualTo(0x12UL));
+        Assert.That(u.Read(0x038, 4), Is.Zero);
+    }
+
+    [Test]
     public void TheVirtBoardPutsTheUartAt0x09000000()
     {
         var o = new MemoryStream();
