@@ -61,7 +61,10 @@ public sealed unsafe partial class Cpu
         ushort asid = CurrentAsid(regs);
         var tlb = _tlbs[(int)r];
 
-        if (tlb.TryLookup(va, asid, out var e))
+        // With TBI the top byte is not part of the address: the TLB is tagged by the VA as translation sees it (bits
+        // 63:56 copies of bit 55), so that a TLBI, whose operand has no tag, finds entries made through tagged pointers.
+        ulong key = AddrTop(va, type == AccessType.Fetch, regime) == 55 ? (ulong)((long)(va << 8) >> 8) : va;
+        if (tlb.TryLookup(key, asid, out var e))
         {
             if (Walker.Permitted(e.Permissions, req))
             {
@@ -77,14 +80,14 @@ public sealed unsafe partial class Cpu
 
         if (Walker.TryWalk(Bus, regs, MmuFeatures, req, out var result, out var walkFault))
         {
-            tlb.Fill(va, result);
+            tlb.Fill(key, result);
             _lastBlockShift = result.BlockShift;
             pa = result.Pa;
             fault = default;
             return true;
         }
         // A permission fault still found a valid translation: cache it, the permissions decide each access.
-        if (walkFault.Kind == FaultKind.Permission) tlb.Fill(va, result);
+        if (walkFault.Kind == FaultKind.Permission) tlb.Fill(key, result);
         pa = 0;
         fault = new TranslationFault(walkFault.Status);
         return false;

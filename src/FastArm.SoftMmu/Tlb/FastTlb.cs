@@ -75,12 +75,14 @@ public sealed unsafe class FastTlb : IDisposable
     public void FlushPage(ulong va)
     {
         if (va >= _largeLow && va <= _largeHigh) { FlushAll(); return; }
-        ulong page = va & PageMask;
+        // The top byte is ignored in the compare: entries made through tagged pointers (TBI) go too.
+        const ulong untagged = 0x00FF_FFFF_FFFF_F000UL;
+        ulong page = va & untagged;
         int i = IndexOf(va);
         for (int c = 0; c < Contexts; c++)
         {
             ref FastTlbEntry e = ref _table[c * Entries + i];
-            if (e.ReadTag == page || e.WriteTag == page || e.FetchTag == page)
+            if ((e.ReadTag & untagged) == page || (e.WriteTag & untagged) == page || (e.FetchTag & untagged) == page)
             {
                 e.ReadTag = Invalid;
                 e.WriteTag = Invalid;

@@ -187,9 +187,6 @@ public class GuestMmuTlbiTests(ExecutionEngine engine)
     /// by VA (which carries VA[55:12]) must also reach translations that were used through tagged pointers.
     /// </summary>
     [Test]
-    [Ignore("Known bug (Cpu.Mmu.cs/Tlb.cs, owned by the lead): the TLB is tagged with the full VA, top byte included, so "
-        + "TLBI by VA (VA[55:12]) misses entries filled through tagged pointers. Fix: key the TLB on the VA with bits "
-        + "[63:56] replaced by bit 55 when TBI applies. Remove this Ignore with the fix.")]
     public void TlbiByVaReachesTranslationsUsedThroughTaggedPointers()
     {
         using var m = new GuestMmu(engine, 12, 48);
