@@ -136,6 +136,7 @@ public sealed unsafe partial class Cpu : IDisposable
     public void Dispose()
     {
         if (StatePointer != null) { NativeMemory.AlignedFree(StatePointer); StatePointer = null; }
+        FastTlb.Dispose();
         GC.SuppressFinalize(this);
     }
 

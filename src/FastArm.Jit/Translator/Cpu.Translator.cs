@@ -45,6 +45,7 @@ public sealed unsafe partial class Cpu
 {
     private const int JumpCacheBits = 12;
     private const int MaxUnitInstructions = 128;
+    private const int MaxUnitRun = 1 << 16;
     private readonly Unit?[] _jumpCache = new Unit?[1 << JumpCacheBits];
     private readonly Dictionary<(ulong Va, ulong Pa, int Key), Unit> _units = [];
     private readonly Dictionary<ulong, List<Unit>> _unitsByPage = [];
@@ -55,7 +56,9 @@ public sealed unsafe partial class Cpu
     internal int UnitBudget;
     private bool _translatorHooked;
 
-    private long _emitTicks, _ilBytes;
+    private long _emitTicks, _ilBytes, _cacheEvictions;
+    /// <summary>How often the translation cache reached its bound and was emptied.</summary>
+    public long TranslationCacheEvictions => _cacheEvictions;
     public long IlBytes => Interlocked.Read(ref _ilBytes);
     /// <summary>Seconds spent generating IL (the rest of the compile time is RyuJIT's).</summary>
     public double EmitSeconds => (double)Interlocked.Read(ref _emitTicks) / Stopwatch.Frequency;
@@ -139,8 +142,13 @@ public sealed unsafe partial class Cpu
         return u;
     }
 
+    /// <summary>The bound of the translation cache: past it everything is dropped and rebuilt as it runs (QEMU does the
+    /// same when its code buffer fills); compiled methods are collectible, so their memory goes with them.</summary>
+    private const int MaxUnits = 65_536;
+
     private Unit? BuildUnit(ulong pc, ulong pa, int key)
     {
+        if (_units.Count >= MaxUnits) { FlushTranslations(); _cacheEvictions++; }
         ulong page = pa & ~0xFFFUL;
         byte* host = Bus.RamPointer(page, 0x1000, false);
         if (host == null) return null;
@@ -185,9 +193,6 @@ public sealed unsafe partial class Cpu
 
     // ---- tier 1 ----
 
-    private BlockingCollection<Unit>? _compileQueue;
-    private Thread? _compileThread;
-
     private const int MaxRegionBlocks = 32, MaxRegionInstructions = 512;
 
     /// <summary>
@@ -229,23 +234,39 @@ public sealed unsafe partial class Cpu
         return [.. region];
     }
 
+    /// <summary>
+    /// One background translator for the process (the machine has few cores, and the guest's CPUs take turns on one
+    /// thread): it holds a CPU only while one of its units waits, so CPUs that are dropped are collected.
+    /// </summary>
+    private static class BackgroundTranslator
+    {
+        private static readonly BlockingCollection<(Cpu Cpu, Unit Unit)> s_queue = new();
+        private static Thread? s_thread;
+        private static readonly object s_lock = new();
+
+        public static void Enqueue(Cpu cpu, Unit u)
+        {
+            if (s_thread == null)
+                lock (s_lock)
+                    if (s_thread == null)
+                    {
+                        s_thread = new Thread(() =>
+                        {
+                            foreach (var (c, unit) in s_queue.GetConsumingEnumerable())
+                                if (!unit.Invalid) c.Compile(unit);
+                        }) { IsBackground = true, Name = "FastArm translator" };
+                        s_thread.Start();
+                    }
+            s_queue.Add((cpu, u));
+        }
+    }
+
     private void RequestCompile(Unit u)
     {
         u.CompileRequested = true;
         u.Region = FormRegion(u);
         if (!Config.JitBackground) { Compile(u); return; }
-        if (_compileQueue == null)
-        {
-            _compileQueue = new BlockingCollection<Unit>();
-            var queue = _compileQueue;
-            _compileThread = new Thread(() =>
-            {
-                foreach (var unit in queue.GetConsumingEnumerable())
-                    if (!unit.Invalid) Compile(unit);
-            }) { IsBackground = true, Name = $"FastArm translator (CPU {Config.CpuIndex})" };
-            _compileThread.Start();
-        }
-        _compileQueue.Add(u);
+        BackgroundTranslator.Enqueue(this, u);
     }
 
     /// <summary>Translates a unit to IL and publishes it. Safe on any thread: it reads only the unit's decoded instructions.</summary>
@@ -374,7 +395,8 @@ public sealed unsafe partial class Cpu
             {
                 // The unit's later blocks run only within the budget; with a stop address, only the first block runs
                 // (the address is checked here, between units).
-                UnitBudget = until != ulong.MaxValue ? len : left > int.MaxValue ? int.MaxValue : (int)left;
+                // A loop inside a unit also comes back here at least every MaxUnitRun instructions, for the host timeout.
+                UnitBudget = until != ulong.MaxValue ? len : left > MaxUnitRun ? MaxUnitRun : (int)left;
                 n = fn(StatePointer, this);
                 _insnsCompiledRun += (ulong)n;
             }

@@ -43,6 +43,8 @@ public sealed unsafe class FastTlb : IDisposable
     public FastTlb()
     {
         _table = (FastTlbEntry*)NativeMemory.AlignedAlloc((nuint)(Contexts * Entries * sizeof(FastTlbEntry)), 64);
+        // Native memory the GC cannot see: tell it, so that undisposed CPUs are finalized before memory runs short.
+        GC.AddMemoryPressure(Contexts * Entries * sizeof(FastTlbEntry));
         FlushAll();
     }
 
@@ -137,11 +139,19 @@ public sealed unsafe class FastTlb : IDisposable
 
     public void Dispose()
     {
-        if (_table != null) { NativeMemory.AlignedFree(_table); _table = null; }
+        Free();
         GC.SuppressFinalize(this);
     }
 
-    ~FastTlb() { if (_table != null) NativeMemory.AlignedFree(_table); }
+    private void Free()
+    {
+        if (_table == null) return;
+        NativeMemory.AlignedFree(_table);
+        _table = null;
+        GC.RemoveMemoryPressure(Contexts * Entries * sizeof(FastTlbEntry));
+    }
+
+    ~FastTlb() => Free();
 }
 
 public enum FastAccess { Read, Write, Fetch }
