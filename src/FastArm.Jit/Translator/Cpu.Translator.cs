@@ -50,6 +50,9 @@ public sealed unsafe partial class Cpu
     private readonly Dictionary<(ulong Va, ulong Pa, int Key), Unit> _units = [];
     private readonly Dictionary<ulong, List<Unit>> _unitsByPage = [];
     private Unit? _currentUnit;
+    private const int MaxPageInvalidations = 16;
+    private readonly Dictionary<ulong, int> _pageInvalidations = [];
+    private readonly HashSet<ulong> _mixedPages = [];
     /// <summary>Set when the running unit's code page was written: the unit stops after the current instruction.</summary>
     internal bool UnitInvalidated;
     /// <summary>How many instructions the running compiled unit may execute (its blocks check before each one).</summary>
@@ -102,6 +105,10 @@ public sealed unsafe partial class Cpu
     private void OnCodePageWritten(ulong page)
     {
         if (!_unitsByPage.Remove(page, out var list)) return;
+        // A page written again and again holds data next to its code (small bare-metal images, trampolines): making
+        // units of it would be undone by the next store, so from now on its instructions are fetched one by one.
+        if (_pageInvalidations.TryGetValue(page, out int times) && times + 1 >= MaxPageInvalidations) _mixedPages.Add(page);
+        _pageInvalidations[page] = times + 1;
         foreach (var u in list)
         {
             u.Invalid = true;
@@ -122,7 +129,8 @@ public sealed unsafe partial class Cpu
     }
 
     /// <summary>The unit that starts at <paramref name="pc"/> in the current state, built if needed; null when the fetch
-    /// faulted (the abort is taken) or the code is not in RAM (the caller steps one instruction instead).</summary>
+    /// faulted (the abort is taken), or the code is not in RAM or on a page of mixed code and data (the caller steps
+    /// one instruction instead).</summary>
     private Unit? FindUnit(ulong pc, int key)
     {
         ref Unit? slot = ref _jumpCache[(int)((pc >> 2) & ((1 << JumpCacheBits) - 1))];
@@ -133,6 +141,7 @@ public sealed unsafe partial class Cpu
             InstructionAbort(pc, fault.Status, fault.S1ptw);
             return null;
         }
+        if (_mixedPages.Count != 0 && _mixedPages.Contains(pa & ~0xFFFUL)) return null;
         if (!_units.TryGetValue((pc, pa, key), out u))
         {
             u = BuildUnit(pc, pa, key);
