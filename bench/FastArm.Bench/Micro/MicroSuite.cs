@@ -50,7 +50,7 @@ public static class MicroSuite
                 if (stats == null) continue;
                 string category = bc.Descriptor.Categories.FirstOrDefault() ?? bc.Descriptor.Type.Name;
                 results.Add(new MicroResult(category, bc.Descriptor.WorkloadMethod.Name,
-                    bc.HasParameters ? bc.Parameters.DisplayInfo : "", stats.Mean, stats.StandardError));
+                    bc.HasParameters ? bc.Parameters.DisplayInfo.Trim('[', ']') : "", stats.Mean, stats.StandardError));
             }
         return results;
     }

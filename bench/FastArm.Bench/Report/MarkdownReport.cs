@@ -20,8 +20,9 @@ public static class MarkdownReport
         sb.Append($"# FastArm benchmarks, {info.StartedUtc.ToString("yyyy-MM-dd HH:mm", Inv)} UTC\n\n");
         sb.Append($"- machine: {info.Machine}\n");
         sb.Append($"- FastArm: {info.Commit}; engines: {string.Join(", ", info.Engines)}\n");
-        sb.Append($"- QEMU: {info.QemuVersion}\n");
-        sb.Append($"- runs: {info.Runs} of each emulator, alternating; workload scale {info.Scale.ToString(Inv)}\n");
+        if (suites.Count > 0) sb.Append($"- QEMU: {info.QemuVersion}\n");
+        if (suites.Count > 0)
+            sb.Append($"- runs: {info.Runs} of each emulator, alternating; workload scale {info.Scale.ToString(Inv)}\n");
         sb.Append($"- command: `{info.CommandLine}`\n\n");
         if (suites.Count > 0)
             sb.Append("Times are host wall-clock seconds: boot from process start to the guest's \"ready\" line on the serial console, " +
