@@ -35,6 +35,16 @@ public static class Program
             return 0;
         }
 
+        // Ctrl-C ends the current emulator run and writes the report with what was measured so far; a second one quits.
+        using var interrupt = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            if (interrupt.IsCancellationRequested) return;
+            e.Cancel = true;
+            interrupt.Cancel();
+            Console.Error.WriteLine("bench: interrupted; writing the results measured so far (Ctrl-C again quits)");
+        };
+
         var started = DateTime.UtcNow;
         string stamp = started.ToString("yyyy-MM-dd_HHmmss", CultureInfo.InvariantCulture);
         string logDir = Path.Combine(o.ResultsDir, stamp + ".logs");
@@ -51,20 +61,20 @@ public static class Program
             if (o.Boot || o.Workloads)
             {
                 var images = BenchImages.Prepare(o, logDir);
-                var guests = new GuestSuites(o, images, logDir, Console.Error);
+                var guests = new GuestSuites(o, images, logDir, Console.Error, interrupt.Token);
                 Console.Error.WriteLine($"bench: {info.Machine}; {o.Runs} run(s) each of {string.Join(", ", Variant.All(o).Select(v => v.Name))}; logs in {logDir}");
                 if (o.Boot)
                 {
                     Console.Error.WriteLine("bench: boot to shell");
                     suites.Add(guests.RunBoot());
                 }
-                if (o.Workloads)
+                if (o.Workloads && !interrupt.IsCancellationRequested)
                 {
                     Console.Error.WriteLine("bench: guest workloads");
                     suites.Add(guests.RunWorkloads());
                 }
             }
-            if (o.Micro)
+            if (o.Micro && !interrupt.IsCancellationRequested)
             {
                 Console.Error.WriteLine("bench: micro benchmarks (BenchmarkDotNet)");
                 micro = MicroSuite.Run(o, Path.Combine(o.ResultsDir, stamp + ".bdn"));

@@ -14,6 +14,8 @@ public sealed class GuestRunResult
     /// <summary>Peak resident set size (VmHWM) in KiB, 0 if it could not be read.</summary>
     public long PeakRssKiB { get; set; }
     public string? Failure { get; set; }
+    /// <summary>The harness was interrupted (Ctrl-C) during this run: neither a sample nor a failure.</summary>
+    public bool Interrupted { get; set; }
     public int? ExitCode { get; set; }
     public string Log { get; set; } = "";
 
@@ -34,7 +36,8 @@ public static class GuestProcess
 {
     private const string Panic = "Kernel panic - not syncing";
 
-    public static GuestRunResult Run(string fileName, IReadOnlyList<string> args, string finalMarker, TimeSpan timeout, TextWriter? echo)
+    public static GuestRunResult Run(string fileName, IReadOnlyList<string> args, string finalMarker, TimeSpan timeout, TextWriter? echo,
+        CancellationToken cancel = default)
     {
         var psi = new ProcessStartInfo(fileName)
         {
@@ -88,7 +91,8 @@ public static class GuestProcess
                         double t = clock.Elapsed.TotalSeconds;
                         string text = Encoding.UTF8.GetString(line.ToArray());
                         line.Clear();
-                        lock (logLock) log.Append(text).Append('\n');
+                        // The log keeps the host's arrival time of every line (the guest's own stamps run at emulated speed).
+                        lock (logLock) log.Append(FormattableString.Invariant($"[host {t,9:0.000}] ")).Append(text).Append('\n');
                         echo?.WriteLine(text);
                         // Kernel messages can land in the middle of a line of the guest's, so look for the prefix anywhere.
                         int at = text.IndexOf(BenchImages.Marker, StringComparison.Ordinal);
@@ -137,6 +141,7 @@ public static class GuestProcess
             while (true)
             {
                 if (finalSeen.IsSet || failed.IsSet) break;
+                if (cancel.IsCancellationRequested) break;
                 if (p.WaitForExit(50)) { outThread.Join(2000); break; }
                 if (clock.Elapsed > deadline)
                 {
@@ -146,7 +151,8 @@ public static class GuestProcess
             }
 
             // After the last marker the guest powers off by itself; give it a moment, then make sure it is gone.
-            if (!failed.IsSet && result.Failure == null && !p.WaitForExit(30_000))
+            bool poweredOff = failed.IsSet || result.Failure != null || WaitForExit(p, TimeSpan.FromSeconds(30), cancel);
+            if (!poweredOff && !cancel.IsCancellationRequested)
                 result.Failure = "the guest did not power off within 30 s of its last marker (killed)";
             if (!p.HasExited)
             {
@@ -157,14 +163,28 @@ public static class GuestProcess
             errThread.Join(2000);
             rssThread.Join(2000);
             if (p.HasExited) result.ExitCode = p.ExitCode;
+            // On a terminal Ctrl-C reaches the emulator too, which may exit before the harness sees the request.
+            if (cancel.IsCancellationRequested && !finalSeen.IsSet)
+            {
+                result.Interrupted = true;
+                result.Failure = "interrupted";
+            }
             if (result.Failure == null && !finalSeen.IsSet)
                 result.Failure = $"exited with code {result.ExitCode} before the '{finalMarker}' marker";
-            if (result.Failure == null && result.ExitCode != 0)
+            if (result.Failure == null && poweredOff && result.ExitCode != 0)
                 result.Failure = $"exited with code {result.ExitCode} after powering off";
             result.PeakRssKiB = Interlocked.Read(ref hwm);
             lock (logLock) result.Log = log.ToString();
         }
         return result;
+    }
+
+    private static bool WaitForExit(Process p, TimeSpan limit, CancellationToken cancel)
+    {
+        var until = DateTime.UtcNow + limit;
+        while (DateTime.UtcNow < until && !cancel.IsCancellationRequested)
+            if (p.WaitForExit(50)) return true;
+        return p.HasExited;
     }
 
     /// <summary>VmHWM (peak RSS, KiB) of a live process; 0 once it is gone.</summary>

@@ -6,7 +6,7 @@ namespace FastArm.Bench.Harness;
 /// The two whole-system suites. Each run boots a fresh emulator process; the emulators take turns run by run
 /// (QEMU, FastArm interp, FastArm jit, QEMU, ...) so that a slow spell of the shared machine hits all of them.
 /// </summary>
-public sealed class GuestSuites(BenchOptions o, BenchImages images, string logDir, TextWriter progress)
+public sealed class GuestSuites(BenchOptions o, BenchImages images, string logDir, TextWriter progress, CancellationToken cancel)
 {
     private readonly List<Variant> _variants = Variant.All(o);
 
@@ -17,7 +17,7 @@ public sealed class GuestSuites(BenchOptions o, BenchImages images, string logDi
         var boot = suite.AddRow("boot", "boot to shell", "s");
         var rss = suite.AddRow("boot-rss", "peak RSS (boot)", "MiB");
         var timeout = TimeSpan.FromSeconds(o.Timeout ?? 300);
-        for (int run = 1; run <= o.Runs; run++)
+        for (int run = 1; run <= o.Runs && !cancel.IsCancellationRequested; run++)
             foreach (var v in _variants)
             {
                 var r = RunOne(v, "boot", run, timeout, suite);
@@ -37,7 +37,7 @@ public sealed class GuestSuites(BenchOptions o, BenchImages images, string logDi
         var rss = suite.AddRow("workloads-rss", "peak RSS (workloads)", "MiB");
         var reference = new Dictionary<string, string>(StringComparer.Ordinal);
         var timeout = TimeSpan.FromSeconds(o.Timeout ?? 1800);
-        for (int run = 1; run <= o.Runs; run++)
+        for (int run = 1; run <= o.Runs && !cancel.IsCancellationRequested; run++)
             foreach (var v in _variants)
             {
                 var r = RunOne(v, "workloads", run, timeout, suite);
@@ -67,12 +67,18 @@ public sealed class GuestSuites(BenchOptions o, BenchImages images, string logDi
     private GuestRunResult? RunOne(Variant v, string mode, int run, TimeSpan timeout, SuiteResult suite)
     {
         var (file, args) = v.Command(o, images, mode);
-        var r = GuestProcess.Run(file, args, "done", timeout, o.Verbose ? Console.Error : null);
+        if (cancel.IsCancellationRequested) return null;
+        var r = GuestProcess.Run(file, args, "done", timeout, o.Verbose ? Console.Error : null, cancel);
         string logName = $"{mode}-{v.Name.Replace(' ', '-').ToLowerInvariant()}-{run}.log";
         Directory.CreateDirectory(logDir);
         File.WriteAllText(Path.Combine(logDir, logName),
             $"$ {file} {string.Join(' ', args.Select(Quote))}\n{r.Log}");
         if (r.Failure == null && r.Marker("ready") != null) return r;
+        if (r.Interrupted)
+        {
+            suite.Notes.Add($"interrupted during {mode} run {run} ({v.Name}): the table has the runs before it");
+            return null;
+        }
         suite.Fail(v);
         string tail = string.Join('\n', r.Log.Split('\n').TakeLast(15));
         progress.WriteLine($"  {mode,-9} run {run}/{o.Runs}  {v.Name,-15} FAILED: {r.Failure ?? "no ready marker"} (log: {Path.Combine(logDir, logName)})");
