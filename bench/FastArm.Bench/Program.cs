@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using BenchmarkDotNet.Running;
 using FastArm.Bench.Harness;
 using FastArm.Bench.Micro;
@@ -35,15 +36,18 @@ public static class Program
             return 0;
         }
 
-        // Ctrl-C ends the current emulator run and writes the report with what was measured so far; a second one quits.
+        // Ctrl-C (SIGINT) or SIGTERM ends the current emulator run and writes the report with what was measured so far;
+        // a second signal quits at once.
         using var interrupt = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        void OnSignal(PosixSignalContext ctx)
         {
             if (interrupt.IsCancellationRequested) return;
-            e.Cancel = true;
+            ctx.Cancel = true;
             interrupt.Cancel();
-            Console.Error.WriteLine("bench: interrupted; writing the results measured so far (Ctrl-C again quits)");
-        };
+            Console.Error.WriteLine($"bench: {ctx.Signal}: writing the results measured so far (again to quit at once)");
+        }
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 
         var started = DateTime.UtcNow;
         string stamp = started.ToString("yyyy-MM-dd_HHmmss", CultureInfo.InvariantCulture);
@@ -97,6 +101,7 @@ public static class Program
         Console.Error.WriteLine($"bench: wrote {mdPath}" + (svgName != null ? $" and {Path.Combine(o.ResultsDir, svgName)}" : ""));
         int failed = suites.Sum(s => s.Failures.Values.Sum()) + suites.Sum(s => s.Rows.Sum(r => r.Mismatches.Count));
         if (failed > 0) Console.Error.WriteLine("bench: some runs failed or computed a different result than QEMU (see the notes under the tables)");
+        if (interrupt.IsCancellationRequested) return 130;
         return failed > 0 ? 1 : 0;
     }
 
