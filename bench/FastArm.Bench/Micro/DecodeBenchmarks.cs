@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using FastArm.Jit.Decode;
 
-namespace FastArm.Bench;
+namespace FastArm.Bench.Micro;
 
 /// <summary>Decode throughput: the decode tree on a mix of words drawn from the table's own rows.</summary>
 [BenchmarkCategory("Decode")]
