@@ -51,73 +51,115 @@ public sealed unsafe partial class Cpu
     public StopReason Run(RunLimits limits = default) =>
         Config.Engine == ExecutionEngine.Jit && CodeHook == null && BlockHook == null ? RunUnits(limits) : RunReference(limits);
 
+    /// <summary>What both run loops keep between instructions (the reference) or units (the translator).</summary>
+    private struct RunBounds
+    {
+        public ulong Budget, Until, Executed;
+        public Stopwatch? Clock;
+        public long TimeoutTicks;
+        public int Slice, TimeoutCheckEvery;
+    }
+
+    private enum Boundary { Proceed, Again, Stop }
+
+    private RunBounds StartRun(RunLimits limits, int timeoutCheckEvery)
+    {
+        _stopRequested = ExitCode != null;
+        return new RunBounds
+        {
+            Budget = limits.MaxInstructions ?? ulong.MaxValue,
+            Until = limits.UntilAddress ?? ulong.MaxValue,
+            Clock = limits.Timeout is { } ? Stopwatch.StartNew() : null,
+            TimeoutTicks = limits.Timeout is { } t ? (long)(t.TotalSeconds * Stopwatch.Frequency) : long.MaxValue,
+            TimeoutCheckEvery = timeoutCheckEvery,
+        };
+    }
+
+    /// <summary>
+    /// The checks before the next instruction or unit: stop requests, limits, the host timeout, interrupts and WFI.
+    /// <see cref="Boundary.Again"/>: an interrupt was taken or the CPU idled, check again.
+    /// </summary>
+    private Boundary AtBoundary(ref RunBounds r, out StopReason reason)
+    {
+        reason = default;
+        if (_stopRequested)
+        {
+            _stopRequested = false;
+            reason = ExitCode != null ? StopReason.Exit : StopReason.StopRequested;
+            return Boundary.Stop;
+        }
+        if (r.Executed >= r.Budget) { reason = StopReason.InstructionLimit; return Boundary.Stop; }
+        if (S.PC == r.Until) { reason = StopReason.Address; return Boundary.Stop; }
+        if (++r.Slice >= r.TimeoutCheckEvery)
+        {
+            r.Slice = 0;
+            if (TimedOut(in r)) { reason = StopReason.Timeout; return Boundary.Stop; }
+        }
+        if (_interruptLinesChanged || _waitingForInterrupt)
+        {
+            if (TakePendingInterrupt()) { _waitingForInterrupt = false; return Boundary.Again; }
+            if (_waitingForInterrupt)
+            {
+                if (_irqLine || _fiqLine || _serrorLine) _waitingForInterrupt = false;   // WFI wakes on pending, even masked
+                else
+                {
+                    // A WFI with nothing pending sleeps per iteration, so the periodic check above would fire
+                    // seconds late; check the host timeout on each idle wait.
+                    if (TimedOut(in r)) { reason = StopReason.Timeout; return Boundary.Stop; }
+                    WaitIdle(r.Clock, r.TimeoutTicks);
+                    return Boundary.Again;
+                }
+            }
+            _interruptLinesChanged = false;
+        }
+        return Boundary.Proceed;
+    }
+
+    private static bool TimedOut(in RunBounds r) => r.Clock != null && r.Clock.ElapsedTicks >= r.TimeoutTicks;
+
+    /// <summary>
+    /// PSTATE.IL set by an illegal exception return, or a misaligned PC: the next instruction is replaced by that
+    /// exception. True when one was taken.
+    /// </summary>
+    private bool TakeStateFault(ulong pc)
+    {
+        if ((S.PStateOther & FastArm.Jit.State.CpuState.PStateIL) != 0)
+        {
+            RaiseSync(Exceptions.ExceptionClass.IllegalState, 0, pc);
+            return true;
+        }
+        if ((pc & 3) != 0) { PcAlignmentFault(pc); return true; }
+        return false;
+    }
+
     /// <summary>The reference interpreter: fetches, decodes and executes one instruction at a time.</summary>
     private StopReason RunReference(RunLimits limits)
     {
-        _stopRequested = ExitCode != null;
+        var r = StartRun(limits, timeoutCheckEvery: 4096);
         var e = new Eval(this);
-        ulong budget = limits.MaxInstructions ?? ulong.MaxValue;
-        ulong until = limits.UntilAddress ?? ulong.MaxValue;
-        var clock = limits.Timeout is { } t ? Stopwatch.StartNew() : null;
-        long timeoutTicks = limits.Timeout is { } tt ? (long)(tt.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
-        ulong executed = 0;
-        int slice = 0;
-
         while (true)
         {
-            if (_stopRequested)
+            switch (AtBoundary(ref r, out var reason))
             {
-                _stopRequested = false;
-                return ExitCode != null ? StopReason.Exit : StopReason.StopRequested;
+                case Boundary.Stop: return reason;
+                case Boundary.Again: continue;
             }
-            if (executed >= budget) return StopReason.InstructionLimit;
-            if (S.PC == until) return StopReason.Address;
-            if (++slice >= 4096)
-            {
-                slice = 0;
-                if (clock != null && clock.ElapsedTicks >= timeoutTicks) return StopReason.Timeout;
-            }
-            if (_interruptLinesChanged || _waitingForInterrupt)
-            {
-                if (TakePendingInterrupt()) { _waitingForInterrupt = false; continue; }
-                if (_waitingForInterrupt)
-                {
-                    if (_irqLine || _fiqLine || _serrorLine) _waitingForInterrupt = false;   // WFI wakes on pending, even masked
-                    else
-                    {
-                        // A WFI with nothing pending sleeps per iteration, so the every-4096 check above would fire
-                        // seconds late; check the host timeout on each idle wait.
-                        if (clock != null && clock.ElapsedTicks >= timeoutTicks) return StopReason.Timeout;
-                        WaitIdle(clock, timeoutTicks);
-                        continue;
-                    }
-                }
-                _interruptLinesChanged = false;
-            }
-
             ulong pc = S.PC;
-            if ((S.PStateOther & FastArm.Jit.State.CpuState.PStateIL) != 0)
-            {
-                // An illegal exception return leaves PSTATE.IL set: the next instruction takes this instead.
-                RaiseSync(Exceptions.ExceptionClass.IllegalState, 0, pc);
-                executed++;
-                continue;
-            }
-            if ((pc & 3) != 0) { PcAlignmentFault(pc); executed++; continue; }
+            if (TakeStateFault(pc)) { r.Executed++; continue; }
             if (_blockStart)
             {
                 _blockStart = false;
                 BlockHook?.Invoke(pc);
             }
             ExceptionTaken = false;
-            if (!TryFetch(pc, out uint word)) { executed++; continue; }
+            if (!TryFetch(pc, out uint word)) { r.Executed++; continue; }
             ref DecodedWord d = ref Lookup(word);
             CodeHook?.Invoke(pc, word);
             e.Begin(pc);
             d.Handler!(ref e, in d.Fields);
             if (!e.Ended) S.PC = pc + 4;
             else _blockStart = true;
-            executed++;
+            r.Executed++;
             InstructionsExecuted++;
         }
     }

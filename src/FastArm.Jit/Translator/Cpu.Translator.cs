@@ -332,69 +332,35 @@ public sealed unsafe partial class Cpu
     private StopReason RunUnits(RunLimits limits)
     {
         HookTranslator();
-        _stopRequested = ExitCode != null;
+        // Units are longer than instructions: the host timeout is looked at more often than by the reference loop.
+        var r = StartRun(limits, timeoutCheckEvery: 256);
         var e = new Eval(this);
-        ulong budget = limits.MaxInstructions ?? ulong.MaxValue;
-        ulong until = limits.UntilAddress ?? ulong.MaxValue;
-        var clock = limits.Timeout is { } t ? Stopwatch.StartNew() : null;
-        long timeoutTicks = limits.Timeout is { } tt ? (long)(tt.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
-        ulong executed = 0;
-        int slice = 0;
         int threshold = Config.JitThreshold;
 
         while (true)
         {
-            if (_stopRequested)
+            switch (AtBoundary(ref r, out var reason))
             {
-                _stopRequested = false;
-                return ExitCode != null ? StopReason.Exit : StopReason.StopRequested;
+                case Boundary.Stop: return reason;
+                case Boundary.Again: continue;
             }
-            if (executed >= budget) return StopReason.InstructionLimit;
-            if (S.PC == until) return StopReason.Address;
-            if (++slice >= 256)
-            {
-                slice = 0;
-                if (clock != null && clock.ElapsedTicks >= timeoutTicks) return StopReason.Timeout;
-            }
-            if (_interruptLinesChanged || _waitingForInterrupt)
-            {
-                if (TakePendingInterrupt()) { _waitingForInterrupt = false; continue; }
-                if (_waitingForInterrupt)
-                {
-                    if (_irqLine || _fiqLine || _serrorLine) _waitingForInterrupt = false;
-                    else
-                    {
-                        if (clock != null && clock.ElapsedTicks >= timeoutTicks) return StopReason.Timeout;
-                        WaitIdle(clock, timeoutTicks);
-                        continue;
-                    }
-                }
-                _interruptLinesChanged = false;
-            }
-
             ulong pc = S.PC;
             ExceptionTaken = false;
-            if ((S.PStateOther & State.CpuState.PStateIL) != 0)
-            {
-                RaiseSync(Exceptions.ExceptionClass.IllegalState, 0, pc);
-                executed++;
-                InstructionsExecuted++;
-                continue;
-            }
-            if ((pc & 3) != 0) { PcAlignmentFault(pc); executed++; InstructionsExecuted++; continue; }
+            if (TakeStateFault(pc)) { r.Executed++; InstructionsExecuted++; continue; }
 
             var u = FindUnit(pc, UnitKey);
             if (u == null)
             {
                 if (!ExceptionTaken) StepOne(ref e, pc);
-                executed++;
+                r.Executed++;
                 InstructionsExecuted++;
                 continue;
             }
 
             int len = u.Insns.Length;
-            ulong left = budget - executed;
+            ulong left = r.Budget - r.Executed;
             int count = left < (ulong)len ? (int)left : len;
+            ulong until = r.Until;
             if (until != ulong.MaxValue && until > pc && until < pc + (ulong)len * 4) count = Math.Min(count, (int)((until - pc) / 4));
             _currentUnit = u;
             UnitInvalidated = false;
@@ -416,7 +382,7 @@ public sealed unsafe partial class Cpu
                 if (++u.Runs >= threshold && !u.CompileRequested && !u.Invalid) RequestCompile(u);
             }
             _currentUnit = null;
-            executed += (ulong)n;
+            r.Executed += (ulong)n;
             InstructionsExecuted += (ulong)n;
         }
     }
