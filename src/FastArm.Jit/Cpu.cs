@@ -135,6 +135,8 @@ public sealed unsafe partial class Cpu : IDisposable
 
     public void Dispose()
     {
+        UnhookTranslator();
+        Bus.CodePages.PageAdded -= OnCodePageAdded;
         if (StatePointer != null) { NativeMemory.AlignedFree(StatePointer); StatePointer = null; }
         FastTlb.Dispose();
         GC.SuppressFinalize(this);

@@ -16,7 +16,7 @@ public sealed class A64Row
     public uint Mask { get; }
     public uint Value { get; }
     public FieldPos[] Fields { get; }
-    public int Index { get; internal set; }
+    public int Index { get; internal set; } = -1;
 
     /// <summary>Bits the pattern fixes; the more, the more specific the row.</summary>
     public int Specificity => System.Numerics.BitOperations.PopCount(Mask);
@@ -28,16 +28,25 @@ public sealed class A64Row
         Semantics = semantics;
         Feature = feature;
         (Mask, Value, Fields) = Parse(name, pattern);
+        _layoutTable = GC.AllocateArray<ulong>((int)FieldId.Count, pinned: true);
+        foreach (var p in Fields) _layoutTable[(int)p.Id] = p.Shift | (((1UL << p.Width) - 1) << 32);
+        unsafe { _layout = (ulong*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref _layoutTable[0]); }
     }
 
     public bool Matches(uint word) => (word & Mask) == Value;
 
-    public void Extract(uint word, ref Fields f)
-    {
-        f.Raw = word;
-        foreach (var p in Fields)
-            f.Set(p.Id, (word >> p.Shift) & (uint)((1UL << p.Width) - 1));
-    }
+    /// <summary>The fields of <paramref name="word"/> as this row names them.</summary>
+    public unsafe Fields Extract(uint word) => new(word, Index, _layout);
+
+    /// <summary>Where each field sits (see <see cref="Decode.Fields"/>), on the pinned object heap so that decoded
+    /// instructions can point at it; it lives as long as the row.</summary>
+    private readonly ulong[] _layoutTable;
+    private readonly unsafe ulong* _layout;
+
+    /// <summary>The fields of a word that no row decodes: all read as 0.</summary>
+    public static unsafe Fields NoFields(uint word) => new(word, -1, s_noLayout);
+    private static readonly ulong[] s_noLayoutTable = GC.AllocateArray<ulong>((int)FieldId.Count, pinned: true);
+    private static readonly unsafe ulong* s_noLayout = (ulong*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref s_noLayoutTable[0]);
 
     /// <summary>
     /// Parses "sf 0 0 100010 sh imm12:12 Rn:5 Rd:5": tokens from bit 31 down; a run of 0/1 fixes bits, 'x' leaves

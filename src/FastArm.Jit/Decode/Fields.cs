@@ -89,95 +89,113 @@ public enum FieldId : byte
 }
 
 /// <summary>
-/// The named fields of one decoded instruction word, extracted by the positions its table row gives.
-/// Only the fields of the row's own pattern are meaningful; the others hold whatever was there.
+/// The named fields of one decoded instruction word: the word and its table row's field layout, each field extracted
+/// when read. 16 bytes, so pre-decoded code stays small (a unit holds one per instruction). A field the row's pattern
+/// does not name reads as 0.
 /// </summary>
-public unsafe struct Fields
+public readonly unsafe struct Fields
 {
-    public uint Raw;
-    private fixed uint _v[(int)FieldId.Count];
+    public readonly uint Raw;
+    /// <summary>The row's index in <see cref="A64Table.All"/>, or -1 (no row: UNDEFINED, or a row outside the table).</summary>
+    public readonly int RowIndex;
+    /// <summary>Per <see cref="FieldId"/>: shift in the low 32 bits, mask in the high 32 (0 for fields the row lacks).</summary>
+    private readonly ulong* _layout;
 
-    internal void Set(FieldId id, uint value) => _v[(int)id] = value;
-    public readonly uint this[FieldId id] => _v[(int)id];
+    internal Fields(uint raw, int rowIndex, ulong* layout)
+    {
+        Raw = raw;
+        RowIndex = rowIndex;
+        _layout = layout;
+    }
 
-    public readonly uint Rd => _v[(int)FieldId.Rd];
-    public readonly uint Rn => _v[(int)FieldId.Rn];
-    public readonly uint Rm => _v[(int)FieldId.Rm];
-    public readonly uint Ra => _v[(int)FieldId.Ra];
-    public readonly uint Rt => _v[(int)FieldId.Rt];
-    public readonly uint Rt2 => _v[(int)FieldId.Rt2];
-    public readonly uint Rs => _v[(int)FieldId.Rs];
-    public readonly uint sf => _v[(int)FieldId.sf];
-    public readonly uint op => _v[(int)FieldId.op];
-    public readonly uint S => _v[(int)FieldId.S];
-    public readonly uint sh => _v[(int)FieldId.sh];
-    public readonly uint shift => _v[(int)FieldId.shift];
-    public readonly uint N => _v[(int)FieldId.N];
-    public readonly uint immr => _v[(int)FieldId.immr];
-    public readonly uint imms => _v[(int)FieldId.imms];
-    public readonly uint hw => _v[(int)FieldId.hw];
-    public readonly uint option => _v[(int)FieldId.option];
-    public readonly uint imm3 => _v[(int)FieldId.imm3];
-    public readonly uint cond => _v[(int)FieldId.cond];
-    public readonly uint nzcv => _v[(int)FieldId.nzcv];
-    public readonly uint opc => _v[(int)FieldId.opc];
-    public readonly uint size => _v[(int)FieldId.size];
-    public readonly uint o0 => _v[(int)FieldId.o0];
-    public readonly uint o1 => _v[(int)FieldId.o1];
-    public readonly uint o2 => _v[(int)FieldId.o2];
-    public readonly uint o3 => _v[(int)FieldId.o3];
-    public readonly uint L => _v[(int)FieldId.L];
-    public readonly uint Q => _v[(int)FieldId.Q];
-    public readonly uint V => _v[(int)FieldId.V];
-    public readonly uint b5 => _v[(int)FieldId.b5];
-    public readonly uint b40 => _v[(int)FieldId.b40];
-    public readonly uint CRn => _v[(int)FieldId.CRn];
-    public readonly uint CRm => _v[(int)FieldId.CRm];
-    public readonly uint op0 => _v[(int)FieldId.op0];
-    public readonly uint op1 => _v[(int)FieldId.op1];
-    public readonly uint op2 => _v[(int)FieldId.op2];
-    public readonly uint A => _v[(int)FieldId.A];
-    public readonly uint R => _v[(int)FieldId.R];
-    public readonly uint U => _v[(int)FieldId.U];
-    public readonly uint M => _v[(int)FieldId.M];
-    public readonly uint opt => _v[(int)FieldId.opt];
-    public readonly uint rmode => _v[(int)FieldId.rmode];
-    public readonly uint type => _v[(int)FieldId.type];
-    public readonly uint ftype => _v[(int)FieldId.ftype];
-    public readonly uint scale => _v[(int)FieldId.scale];
-    public readonly uint imm5 => _v[(int)FieldId.imm5];
-    public readonly uint imm4 => _v[(int)FieldId.imm4];
-    public readonly uint imm6 => _v[(int)FieldId.imm6];
-    public readonly uint imm7 => _v[(int)FieldId.imm7];
-    public readonly uint imm8 => _v[(int)FieldId.imm8];
-    public readonly uint imm9 => _v[(int)FieldId.imm9];
-    public readonly uint imm12 => _v[(int)FieldId.imm12];
-    public readonly uint imm14 => _v[(int)FieldId.imm14];
-    public readonly uint imm16 => _v[(int)FieldId.imm16];
-    public readonly uint imm19 => _v[(int)FieldId.imm19];
-    public readonly uint imm26 => _v[(int)FieldId.imm26];
-    public readonly uint immlo => _v[(int)FieldId.immlo];
-    public readonly uint immhi => _v[(int)FieldId.immhi];
-    public readonly uint immh => _v[(int)FieldId.immh];
-    public readonly uint immb => _v[(int)FieldId.immb];
-    public readonly uint cmode => _v[(int)FieldId.cmode];
-    public readonly uint a => _v[(int)FieldId.a];
-    public readonly uint b => _v[(int)FieldId.b];
-    public readonly uint c => _v[(int)FieldId.c];
-    public readonly uint d => _v[(int)FieldId.d];
-    public readonly uint e => _v[(int)FieldId.e];
-    public readonly uint f => _v[(int)FieldId.f];
-    public readonly uint g => _v[(int)FieldId.g];
-    public readonly uint h => _v[(int)FieldId.h];
-    public readonly uint len => _v[(int)FieldId.len];
-    public readonly uint opcode => _v[(int)FieldId.opcode];
-    public readonly uint sz => _v[(int)FieldId.sz];
-    public readonly uint rot => _v[(int)FieldId.rot];
-    public readonly uint op3 => _v[(int)FieldId.op3];
-    public readonly uint op4 => _v[(int)FieldId.op4];
-    public readonly uint Z => _v[(int)FieldId.Z];
-    public readonly uint P => _v[(int)FieldId.P];
-    public readonly uint Rs2 => _v[(int)FieldId.Rs2];
-    public readonly uint H => _v[(int)FieldId.H];
-    public readonly uint Lbit => _v[(int)FieldId.Lbit];
+    public uint this[FieldId id]
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        get
+        {
+            ulong e = _layout[(int)id];
+            return (Raw >> (int)e) & (uint)(e >> 32);
+        }
+    }
+
+    public uint Rd => this[FieldId.Rd];
+    public uint Rn => this[FieldId.Rn];
+    public uint Rm => this[FieldId.Rm];
+    public uint Ra => this[FieldId.Ra];
+    public uint Rt => this[FieldId.Rt];
+    public uint Rt2 => this[FieldId.Rt2];
+    public uint Rs => this[FieldId.Rs];
+    public uint sf => this[FieldId.sf];
+    public uint op => this[FieldId.op];
+    public uint S => this[FieldId.S];
+    public uint sh => this[FieldId.sh];
+    public uint shift => this[FieldId.shift];
+    public uint N => this[FieldId.N];
+    public uint immr => this[FieldId.immr];
+    public uint imms => this[FieldId.imms];
+    public uint hw => this[FieldId.hw];
+    public uint option => this[FieldId.option];
+    public uint imm3 => this[FieldId.imm3];
+    public uint cond => this[FieldId.cond];
+    public uint nzcv => this[FieldId.nzcv];
+    public uint opc => this[FieldId.opc];
+    public uint size => this[FieldId.size];
+    public uint o0 => this[FieldId.o0];
+    public uint o1 => this[FieldId.o1];
+    public uint o2 => this[FieldId.o2];
+    public uint o3 => this[FieldId.o3];
+    public uint L => this[FieldId.L];
+    public uint Q => this[FieldId.Q];
+    public uint V => this[FieldId.V];
+    public uint b5 => this[FieldId.b5];
+    public uint b40 => this[FieldId.b40];
+    public uint CRn => this[FieldId.CRn];
+    public uint CRm => this[FieldId.CRm];
+    public uint op0 => this[FieldId.op0];
+    public uint op1 => this[FieldId.op1];
+    public uint op2 => this[FieldId.op2];
+    public uint A => this[FieldId.A];
+    public uint R => this[FieldId.R];
+    public uint U => this[FieldId.U];
+    public uint M => this[FieldId.M];
+    public uint opt => this[FieldId.opt];
+    public uint rmode => this[FieldId.rmode];
+    public uint type => this[FieldId.type];
+    public uint ftype => this[FieldId.ftype];
+    public uint scale => this[FieldId.scale];
+    public uint imm5 => this[FieldId.imm5];
+    public uint imm4 => this[FieldId.imm4];
+    public uint imm6 => this[FieldId.imm6];
+    public uint imm7 => this[FieldId.imm7];
+    public uint imm8 => this[FieldId.imm8];
+    public uint imm9 => this[FieldId.imm9];
+    public uint imm12 => this[FieldId.imm12];
+    public uint imm14 => this[FieldId.imm14];
+    public uint imm16 => this[FieldId.imm16];
+    public uint imm19 => this[FieldId.imm19];
+    public uint imm26 => this[FieldId.imm26];
+    public uint immlo => this[FieldId.immlo];
+    public uint immhi => this[FieldId.immhi];
+    public uint immh => this[FieldId.immh];
+    public uint immb => this[FieldId.immb];
+    public uint cmode => this[FieldId.cmode];
+    public uint a => this[FieldId.a];
+    public uint b => this[FieldId.b];
+    public uint c => this[FieldId.c];
+    public uint d => this[FieldId.d];
+    public uint e => this[FieldId.e];
+    public uint f => this[FieldId.f];
+    public uint g => this[FieldId.g];
+    public uint h => this[FieldId.h];
+    public uint len => this[FieldId.len];
+    public uint opcode => this[FieldId.opcode];
+    public uint sz => this[FieldId.sz];
+    public uint rot => this[FieldId.rot];
+    public uint op3 => this[FieldId.op3];
+    public uint op4 => this[FieldId.op4];
+    public uint Z => this[FieldId.Z];
+    public uint P => this[FieldId.P];
+    public uint Rs2 => this[FieldId.Rs2];
+    public uint H => this[FieldId.H];
+    public uint Lbit => this[FieldId.Lbit];
 }

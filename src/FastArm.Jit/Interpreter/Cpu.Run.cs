@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using FastArm.Jit.Decode;
 using FastArm.Jit.Interpreter;
+using FastArm.Jit.Translator;
 
 namespace FastArm.Jit;
 
@@ -10,39 +11,34 @@ public readonly record struct RunLimits(ulong? MaxInstructions = null, ulong? Un
 
 public sealed unsafe partial class Cpu
 {
-    /// <summary>A decoded instruction word with its bound handler; words decode the same wherever they are.</summary>
-    private struct DecodedWord
-    {
-        public uint Word;
-        public Semantic<Eval>? Handler;
-        public A64Row? Row;
-        public Fields Fields;
-    }
-
     private const int DecodeCacheBits = 14;
-    private readonly DecodedWord[] _decodeCache = new DecodedWord[1 << DecodeCacheBits];
+    private readonly DecodedInsn[] _decodeCache = new DecodedInsn[1 << DecodeCacheBits];
     private static readonly Semantic<Eval> s_undefined = static (ref Eval e, in Fields f) => e.Undefined();
 
     /// <summary>The table row that decodes <paramref name="word"/> on this CPU, or null for UNDEFINED.</summary>
     public A64Row? Decode(uint word) => DecodeTree.Default.Decode(word, Features);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ref DecodedWord Lookup(uint word)
+    private ref DecodedInsn Lookup(uint word)
     {
-        ref DecodedWord d = ref _decodeCache[(int)((word * 0x9E3779B1u) >> (32 - DecodeCacheBits))];
-        if (d.Word != word || d.Handler == null)
-        {
-            var row = Decode(word);
-            d.Word = word;
-            d.Row = row;
-            if (row == null) d.Handler = s_undefined;
-            else
-            {
-                d.Handler = SemanticsBinder<Eval, ulong>.Handlers[row.Index];
-                row.Extract(word, ref d.Fields);
-            }
-        }
+        ref DecodedInsn d = ref _decodeCache[(int)((word * 0x9E3779B1u) >> (32 - DecodeCacheBits))];
+        if (d.Fields.Raw != word || d.Handler == null) DecodeInto(ref d, word);
         return ref d;
+    }
+
+    private void DecodeInto(ref DecodedInsn d, uint word)
+    {
+        var row = Decode(word);
+        if (row == null)
+        {
+            d = new DecodedInsn { Handler = s_undefined, Fields = A64Row.NoFields(word), Info = InsnInfo.EndsUnit | InsnInfo.MayFault };
+            return;
+        }
+        d.Handler = SemanticsBinder<Eval, ulong>.Handlers[row.Index];
+        d.Fields = row.Extract(word);
+        // Analysed at PC 0, a direct branch's target is its offset: the kind of a word does not depend on where it is.
+        d.Info = Probe.Analyze(SemanticsBinder<Probe, ulong>.Handlers[row.Index], in d.Fields, 0, Features, out ulong offset);
+        d.BranchOffset = (long)offset;
     }
 
     /// <summary>
@@ -153,7 +149,7 @@ public sealed unsafe partial class Cpu
             }
             ExceptionTaken = false;
             if (!TryFetch(pc, out uint word)) { r.Executed++; continue; }
-            ref DecodedWord d = ref Lookup(word);
+            ref DecodedInsn d = ref Lookup(word);
             CodeHook?.Invoke(pc, word);
             e.Begin(pc);
             d.Handler!(ref e, in d.Fields);

@@ -6,15 +6,19 @@ using FastArm.Jit.Translator;
 
 namespace FastArm.Jit;
 
-/// <summary>One pre-decoded instruction of a unit.</summary>
+/// <summary>
+/// One decoded instruction word: the interpreter's handler, the fields and what kind of instruction it is. A word
+/// decodes the same wherever it is, so the decode cache holds these and units are arrays of them.
+/// </summary>
 internal struct DecodedInsn
 {
     public Semantic<Eval> Handler;
-    public A64Row? Row;
     public Fields Fields;
     public InsnInfo Info;
-    /// <summary>The target of a direct branch (<see cref="InsnInfo.DirectBranch"/>).</summary>
-    public ulong Target;
+    /// <summary>A direct branch's target minus its address (<see cref="InsnInfo.DirectBranch"/>).</summary>
+    public long BranchOffset;
+
+    public readonly A64Row? Row => Fields.RowIndex < 0 ? null : A64Table.All[Fields.RowIndex];
 }
 
 /// <summary>
@@ -34,12 +38,34 @@ internal sealed class Unit
     public bool CompileRequested;
     /// <summary>The blocks compiled into this unit's method, this one first (set when it is compiled).</summary>
     public Unit[]? Region;
+
+    private bool Covers(ulong pa, ulong end) => pa < Pa + (ulong)Insns.Length * 4 && end > Pa;
+
+    /// <summary>Whether <paramref name="va"/> is an instruction of one of the blocks compiled with this unit.</summary>
+    public bool RegionHolds(ulong va)
+    {
+        if (((va ^ Va) & ~0xFFFUL) != 0) return false;   // a region never leaves its page
+        foreach (var b in Region ?? [this])
+            if (va >= b.Va && va < b.Va + (ulong)b.Insns.Length * 4) return true;
+        return false;
+    }
+
+    /// <summary>Whether a write of [<paramref name="pa"/>, <paramref name="end"/>) changes code this unit runs.</summary>
+    public bool Overlaps(ulong pa, ulong end)
+    {
+        if (Covers(pa, end)) return true;
+        if (Region is { } blocks)
+            foreach (var b in blocks)
+                if (b.Covers(pa, end)) return true;
+        return false;
+    }
 }
 
 /// <summary>What the translator did: for the bench and the note.</summary>
 public readonly record struct TranslatorStatistics(
     long UnitsBuilt, long UnitsCompiled, long InstructionsCompiled, double CompileSeconds, long UnitsInvalidated,
-    long CompileFailures, ulong InstructionsInterpreted, ulong InstructionsCompiledRun, long JumpCacheFlushes);
+    long CompileFailures, ulong InstructionsInterpreted, ulong InstructionsCompiledRun, long JumpCacheFlushes,
+    ulong InterpretedRuns, ulong CompiledRuns, ulong SingleSteps);
 
 public sealed unsafe partial class Cpu
 {
@@ -48,11 +74,8 @@ public sealed unsafe partial class Cpu
     private const int MaxUnitRun = 1 << 16;
     private readonly Unit?[] _jumpCache = new Unit?[1 << JumpCacheBits];
     private readonly Dictionary<(ulong Va, ulong Pa, int Key), Unit> _units = [];
-    private readonly Dictionary<ulong, List<Unit>> _unitsByPage = [];
+    private readonly Dictionary<ulong, CodePage> _codePages = [];
     private Unit? _currentUnit;
-    private const int MaxPageInvalidations = 16;
-    private readonly Dictionary<ulong, int> _pageInvalidations = [];
-    private readonly HashSet<ulong> _mixedPages = [];
     /// <summary>Set when the running unit's code page was written: the unit stops after the current instruction.</summary>
     internal bool UnitInvalidated;
     /// <summary>How many instructions the running compiled unit may execute (its blocks check before each one).</summary>
@@ -66,11 +89,11 @@ public sealed unsafe partial class Cpu
     /// <summary>Seconds spent generating IL (the rest of the compile time is RyuJIT's).</summary>
     public double EmitSeconds => (double)Interlocked.Read(ref _emitTicks) / Stopwatch.Frequency;
     private long _unitsBuilt, _unitsCompiled, _insnsCompiled, _compileTicks, _unitsInvalidated, _compileFailures, _jumpCacheFlushes;
-    private ulong _insnsInterpreted, _insnsCompiledRun;
+    private ulong _insnsInterpreted, _insnsCompiledRun, _interpretedRuns, _compiledRuns, _singleSteps;
 
     public TranslatorStatistics TranslatorStatistics => new(_unitsBuilt, Interlocked.Read(ref _unitsCompiled), Interlocked.Read(ref _insnsCompiled),
         (double)Interlocked.Read(ref _compileTicks) / Stopwatch.Frequency, _unitsInvalidated, Interlocked.Read(ref _compileFailures),
-        _insnsInterpreted, _insnsCompiledRun, _jumpCacheFlushes);
+        _insnsInterpreted, _insnsCompiledRun, _jumpCacheFlushes, _interpretedRuns, _compiledRuns, _singleSteps);
 
     /// <summary>The state bits a unit's code depends on: EL (the fast TLB context, SP bank), PSTATE.SP and PSTATE.PAN.</summary>
     internal int UnitKey => S.EL | (S.SpSel << 2) | (int)((S.PStateOther >> 22) & 1) << 3;
@@ -80,7 +103,16 @@ public sealed unsafe partial class Cpu
         if (_translatorHooked) return;
         _translatorHooked = true;
         CodeMappingChanged = va => { if (va is ulong v) FlushJumpCachePage(v); else FlushJumpCache(); };
-        Bus.CodePages.PageWritten += OnCodePageWritten;
+        Bus.CodePages.CodeWritten += OnCodeWritten;
+    }
+
+    /// <summary>The CPU goes away: the pages it made code from are no longer code pages on its account.</summary>
+    private void UnhookTranslator()
+    {
+        FlushTranslations();
+        if (!_translatorHooked) return;
+        _translatorHooked = false;
+        Bus.CodePages.CodeWritten -= OnCodeWritten;
     }
 
     /// <summary>A TLBI by VA: the slots that can hold units of that VA page (the index keeps the page offset bits).</summary>
@@ -101,36 +133,76 @@ public sealed unsafe partial class Cpu
         _jumpCacheFlushes++;
     }
 
-    /// <summary>A code page was written: its units are dropped (the next fetch decodes the new bytes).</summary>
-    private void OnCodePageWritten(ulong page)
+    /// <summary>The units made from one physical page, and which of its instruction words they cover.</summary>
+    private sealed class CodePage
     {
-        if (!_unitsByPage.Remove(page, out var list)) return;
-        // A page written again and again holds data next to its code (small bare-metal images, trampolines): making
-        // units of it would be undone by the next store, so from now on its instructions are fetched one by one.
-        if (_pageInvalidations.TryGetValue(page, out int times) && times + 1 >= MaxPageInvalidations) _mixedPages.Add(page);
-        _pageInvalidations[page] = times + 1;
-        foreach (var u in list)
+        public readonly List<Unit> Units = [];
+        private readonly ulong[] _words = new ulong[1024 / 64];
+
+        public void Cover(Unit u)
         {
+            for (int w = (int)(u.Pa & 0xFFF) >> 2, end = w + u.Insns.Length; w < end; w++) _words[w >> 6] |= 1UL << w;
+        }
+
+        public bool AnyCovered(int firstWord, int lastWord)
+        {
+            for (int w = firstWord; w <= lastWord; w++)
+                if ((_words[w >> 6] & (1UL << w)) != 0) return true;
+            return false;
+        }
+
+        public void Recover()
+        {
+            Array.Clear(_words);
+            foreach (var u in Units) Cover(u);
+        }
+    }
+
+    /// <summary>
+    /// Bytes of a code page were written: the units made from them are dropped (the next fetch decodes the new bytes),
+    /// and so is every unit whose compiled region includes them. Data next to code drops nothing.
+    /// </summary>
+    private void OnCodeWritten(ulong pa, int size)
+    {
+        ulong page = pa & ~0xFFFUL;
+        if (!_codePages.TryGetValue(page, out var cp)) return;
+        ulong end = pa + (ulong)size;
+        if (!cp.AnyCovered((int)(pa & 0xFFF) >> 2, (int)((end - 1) & 0xFFF) >> 2)) return;
+        var list = cp.Units;
+        int kept = 0;
+        for (int i = 0; i < list.Count; i++)
+        {
+            var u = list[i];
+            if (!u.Overlaps(pa, end)) { list[kept++] = u; continue; }
             u.Invalid = true;
             _units.Remove((u.Va, u.Pa, u.Key));
             if (u == _currentUnit) UnitInvalidated = true;
             _unitsInvalidated++;
         }
+        list.RemoveRange(kept, list.Count - kept);
+        if (list.Count == 0)
+        {
+            _codePages.Remove(page);
+            Bus.CodePages.Release(page);
+        }
+        else cp.Recover();
     }
 
     /// <summary>Drops every unit (tests, and a bound on the cache).</summary>
     public void FlushTranslations()
     {
-        foreach (var list in _unitsByPage.Values)
-            foreach (var u in list) u.Invalid = true;
+        foreach (var (page, cp) in _codePages)
+        {
+            foreach (var u in cp.Units) u.Invalid = true;
+            Bus.CodePages.Release(page);
+        }
         _units.Clear();
-        _unitsByPage.Clear();
+        _codePages.Clear();
         FlushJumpCache();
     }
 
     /// <summary>The unit that starts at <paramref name="pc"/> in the current state, built if needed; null when the fetch
-    /// faulted (the abort is taken), or the code is not in RAM or on a page of mixed code and data (the caller steps
-    /// one instruction instead).</summary>
+    /// faulted (the abort is taken) or the code is not in RAM (the caller steps one instruction instead).</summary>
     private Unit? FindUnit(ulong pc, int key)
     {
         ref Unit? slot = ref _jumpCache[(int)((pc >> 2) & ((1 << JumpCacheBits) - 1))];
@@ -141,7 +213,6 @@ public sealed unsafe partial class Cpu
             InstructionAbort(pc, fault.Status, fault.S1ptw);
             return null;
         }
-        if (_mixedPages.Count != 0 && _mixedPages.Contains(pa & ~0xFFFUL)) return null;
         if (!_units.TryGetValue((pc, pa, key), out u))
         {
             u = BuildUnit(pc, pa, key);
@@ -165,20 +236,19 @@ public sealed unsafe partial class Cpu
         var insns = new List<DecodedInsn>(16);
         for (int i = 0; i < max; i++)
         {
-            uint word = *(uint*)(host + (pa & 0xFFF) + (ulong)i * 4);
-            ref DecodedWord d = ref Lookup(word);
-            var insn = new DecodedInsn { Handler = d.Handler!, Row = d.Row, Fields = d.Fields };
-            insn.Info = d.Row == null
-                ? InsnInfo.EndsUnit | InsnInfo.MayFault
-                : Probe.Analyze(SemanticsBinder<Probe, ulong>.Handlers[d.Row.Index], in insn.Fields, pc + (ulong)i * 4, Features, out insn.Target);
-            insns.Add(insn);
-            if ((insn.Info & InsnInfo.EndsUnit) != 0) break;
+            ref DecodedInsn d = ref Lookup(*(uint*)(host + (pa & 0xFFF) + (ulong)i * 4));
+            insns.Add(d);
+            if ((d.Info & InsnInfo.EndsUnit) != 0) break;
         }
         var u = new Unit { Va = pc, Pa = pa, Key = key, Insns = [.. insns] };
         _units[(pc, pa, key)] = u;
-        if (!_unitsByPage.TryGetValue(page, out var list)) _unitsByPage[page] = list = [];
-        list.Add(u);
-        Bus.CodePages.Add(page);
+        if (!_codePages.TryGetValue(page, out var cp))
+        {
+            _codePages[page] = cp = new CodePage();
+            Bus.CodePages.Add(page);
+        }
+        cp.Units.Add(u);
+        cp.Cover(u);
         _unitsBuilt++;
         return u;
     }
@@ -221,11 +291,12 @@ public sealed unsafe partial class Cpu
             var b = region[k];
             ref DecodedInsn last = ref b.Insns[^1];
             ulong next = b.Va + (ulong)b.Insns.Length * 4;
+            ulong lastPc = next - 4;
             Span<ulong> successors = stackalloc ulong[2];
             int ns = 0;
             if ((last.Info & InsnInfo.DirectBranch) != 0)
             {
-                successors[ns++] = last.Target;
+                successors[ns++] = lastPc + (ulong)last.BranchOffset;
                 if ((last.Info & InsnInfo.ConditionalBranch) != 0) successors[ns++] = next;
             }
             else if ((last.Info & InsnInfo.EndsUnit) == 0) successors[ns++] = next;
@@ -300,7 +371,7 @@ public sealed unsafe partial class Cpu
                 for (int i = 0; i < insns.Length; i++)
                 {
                     b.BeginInstruction(i, block.Va + (ulong)i * 4);
-                    if (insns[i].Row is { } row) handlers[row.Index](ref em, in insns[i].Fields);
+                    if (insns[i].Fields.RowIndex is int row and >= 0) handlers[row](ref em, in insns[i].Fields);
                     else em.Undefined();
                     var info = insns[i].Info;
                     bool stateChanged = (info & InsnInfo.EndsUnit) != 0 && (info & InsnInfo.DirectBranch) == 0;
@@ -352,6 +423,7 @@ public sealed unsafe partial class Cpu
             if (u == null)
             {
                 if (!ExceptionTaken) StepOne(ref e, pc);
+                _singleSteps++;
                 r.Executed++;
                 InstructionsExecuted++;
                 continue;
@@ -368,17 +440,19 @@ public sealed unsafe partial class Cpu
             var fn = u.Compiled;
             if (fn != null && count == len)
             {
-                // The unit's later blocks run only within the budget; with a stop address, only the first block runs
-                // (the address is checked here, between units).
-                // A loop inside a unit also comes back here at least every MaxUnitRun instructions, for the host timeout.
-                UnitBudget = until != ulong.MaxValue ? len : left > MaxUnitRun ? MaxUnitRun : (int)left;
+                // The unit's later blocks run only within the budget. A stop address is checked here, between units:
+                // when it lies in one of the region's blocks, only the first block runs. A loop inside a unit also
+                // comes back here at least every MaxUnitRun instructions, for the host timeout.
+                UnitBudget = until != ulong.MaxValue && u.RegionHolds(until) ? len : left > MaxUnitRun ? MaxUnitRun : (int)left;
                 n = fn(StatePointer, this);
                 _insnsCompiledRun += (ulong)n;
+                _compiledRuns++;
             }
             else
             {
                 n = Interpret(u, count, ref e);
                 _insnsInterpreted += (ulong)n;
+                _interpretedRuns++;
                 if (++u.Runs >= threshold && !u.CompileRequested && !u.Invalid) RequestCompile(u);
             }
             _currentUnit = null;
@@ -391,7 +465,7 @@ public sealed unsafe partial class Cpu
     private void StepOne(ref Eval e, ulong pc)
     {
         if (!TryFetch(pc, out uint word)) return;
-        ref DecodedWord d = ref Lookup(word);
+        ref DecodedInsn d = ref Lookup(word);
         e.Begin(pc);
         d.Handler!(ref e, in d.Fields);
         if (!e.Ended) S.PC = pc + 4;

@@ -307,4 +307,84 @@ public class SelfModifyingCodeTests(EngineMode mode)
         Assert.That(m.X(6), Is.EqualTo(5UL * 99), "99 ADDs in each of five rounds");
         Assert.That(m.Read32(m["self"]), Is.Not.EqualTo(add), "the STR was put back at the end");
     }
+
+    [Test]
+    public void PatchingABlockThatAHotLoopReachesByABranchIsSeenByTheLoop()
+    {
+        // The patched ADD sits in its own block (a TBZ target) inside a loop: a translator that compiles the loop's
+        // blocks into one method must drop that method when any of its blocks is written, not just its entry.
+        // calc: x6 = 4..1; even x6 adds slot's immediate, odd x6 adds 1 -> 2 * imm + 2.
+        using var m = new BareMetal(mode);
+        m.Load($$"""
+                adr x11, slot
+                mov x20, #1
+                mov x21, #0
+                mov x24, #0
+                movz w22, #0x9100, lsl #16      // ADD X0, X0, #0
+            1:  lsl x5, x20, #3
+                orr w1, w22, w5, lsl #10        // ADD X0, X0, #(8 * N)
+                str w1, [x11]
+            {{Sync}}
+                bl calc
+                add x24, x24, x0
+                mov x2, #{{BareMetal.Hot}}
+            2:  bl calc
+                add x21, x21, x0
+                subs x2, x2, #1
+                b.ne 2b
+                cmp x20, #1
+                b.ne 3f
+                bl hostpause
+            3:  add x20, x20, #1
+                cmp x20, #21
+                b.ne 1b
+                b done
+                .balign 64
+            calc:
+                mov x0, #0
+                mov x6, #4
+            4:  tbz x6, #0, slot
+                add x0, x0, #1
+                b 5f
+            slot:
+                add x0, x0, #0
+            5:  subs x6, x6, #1
+                b.ne 4b
+                ret
+            """);
+        m.Run();
+        ulong first = 0;
+        for (ulong n = 1; n <= 20; n++) first += 16 * n + 2;
+        Assert.That(m.X(24), Is.EqualTo(first), "the first call after each patch");
+        Assert.That(m.X(21), Is.EqualTo(first * BareMetal.Hot), "the hot calls");
+    }
+
+    [Test]
+    public void StoresToDataOnTheSamePageAsHotCodeDropNoTranslation()
+    {
+        // A counter and a table next to the loop that updates them (small firmware and bare-metal images mix code and
+        // data on a page): the stores must land, and they change no instruction, so no translated code is dropped.
+        using var m = new BareMetal(mode);
+        m.Load($$"""
+                adr x11, counter
+                mov x2, #{{BareMetal.Hot}}
+            1:  ldr x3, [x11]
+                add x3, x3, #1
+                str x3, [x11]
+                and x4, x2, #7
+                strb w2, [x11, x4]
+                str x2, [x11, #8]
+                subs x2, x2, #1
+                b.ne 1b
+                ldr x3, [x11]
+                b done
+                .balign 16
+            counter:
+                .quad 0
+                .quad 0
+            """);
+        m.Run();
+        Assert.That(m.Read64(m["counter"] + 8), Is.EqualTo(1UL), "the last store of the loop landed");
+        Assert.That(m.Cpu.TranslatorStatistics.UnitsInvalidated, Is.Zero, "no unit was dropped by a data store");
+    }
 }
