@@ -8,16 +8,16 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 namespace FastArm.Bench.Micro;
 
 /// <summary>One micro benchmark's result: nanoseconds per operation (BenchmarkDotNet's mean, already divided by
-/// OperationsPerInvoke) and its standard error.</summary>
-public sealed record MicroResult(string Category, string Method, string Parameters, double NsPerOp, double StdErrNs);
+/// OperationsPerInvoke) and its standard error; for the translate benchmarks, what one operation translated.</summary>
+public sealed record MicroResult(string Category, string Method, string Parameters, double NsPerOp, double StdErrNs,
+    TranslateCounts? Translate = null);
 
 /// <summary>
 /// Runs every BenchmarkDotNet class in this assembly (any public class with [Benchmark] methods is picked up, so a
 /// new one needs no registration) in this process, and returns the means for the report.
-///
-/// Where the translator's benchmark goes: when src/FastArm.Jit/Translator exists, a TranslateBenchmarks class in
-/// this folder (one [Benchmark] per translation unit, OperationsPerInvoke = units translated) lands in the micro
-/// table by itself; its ns/op divided by 1000 is µs per unit.
+/// The translate benchmarks' operation is a pass over a whole guest image, whose size is known only once the image
+/// is built: their rows carry <see cref="TranslateBenchmarks.Counts"/>, which the report turns into µs per unit and
+/// per guest instruction.
 /// </summary>
 public static class MicroSuite
 {
@@ -49,8 +49,10 @@ public static class MicroSuite
                 var stats = report.ResultStatistics;
                 if (stats == null) continue;
                 string category = bc.Descriptor.Categories.FirstOrDefault() ?? bc.Descriptor.Type.Name;
-                results.Add(new MicroResult(category, bc.Descriptor.WorkloadMethod.Name,
-                    bc.HasParameters ? bc.Parameters.DisplayInfo.Trim('[', ']') : "", stats.Mean, stats.StandardError));
+                string method = bc.Descriptor.WorkloadMethod.Name;
+                var translate = bc.Descriptor.Type == typeof(TranslateBenchmarks) && TranslateBenchmarks.Counts.TryGetValue(method, out var c) ? c : null;
+                results.Add(new MicroResult(category, method,
+                    bc.HasParameters ? bc.Parameters.DisplayInfo.Trim('[', ']') : "", stats.Mean, stats.StandardError, translate));
             }
         return results;
     }
