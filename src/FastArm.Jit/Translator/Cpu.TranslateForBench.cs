@@ -34,7 +34,7 @@ public sealed partial class Cpu
             var u = BuildUnit(pc, pa, UnitKey);
             if (u == null) continue;
             ref DecodedInsn last = ref u.Insns[^1];
-            if ((last.Info & InsnInfo.DirectBranch) != 0) work.Push(last.Target);
+            if ((last.Info & InsnInfo.DirectBranch) != 0) work.Push(pc + (ulong)(u.Insns.Length - 1) * 4 + (ulong)last.BranchOffset);
             work.Push(pc + (ulong)u.Insns.Length * 4);
         }
         FlushTranslations();
