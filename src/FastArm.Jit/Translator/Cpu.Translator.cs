@@ -33,7 +33,12 @@ internal sealed class Unit
     public required int Key;
     public required DecodedInsn[] Insns;
     public int Runs;
+    /// <summary>The method that runs this unit: its own region's, or that of a region it is a block of (entered at
+    /// <see cref="EntryIndex"/>).</summary>
     public volatile UnitFn? Compiled;
+    public int EntryIndex;
+    /// <summary>The entry of the region whose method will run this unit too (set when that region is requested).</summary>
+    public Unit? Host;
     public volatile bool Invalid;
     public bool CompileRequested;
     /// <summary>The blocks compiled into this unit's method, this one first (set when it is compiled).</summary>
@@ -344,7 +349,18 @@ public sealed unsafe partial class Cpu
     private void RequestCompile(Unit u)
     {
         u.CompileRequested = true;
-        u.Region = FormRegion(u);
+        var region = u.Region = FormRegion(u);
+        // Every block of the region can enter its method: one translation serves them all, so when they get hot
+        // themselves they need none of their own.
+        for (int i = 1; i < region.Length; i++)
+        {
+            var b = region[i];
+            if (b.CompileRequested || b.Compiled != null) continue;
+            b.CompileRequested = true;
+            b.Host = u;
+            b.EntryIndex = i;
+            b.Region = region;
+        }
         if (!Config.JitBackground) { Compile(u); return; }
         BackgroundTranslator.Enqueue(this, u);
     }
@@ -362,6 +378,7 @@ public sealed unsafe partial class Cpu
             var region = u.Region ?? [u];
             var labels = new Dictionary<ulong, (System.Reflection.Emit.Label Label, int Length)>();
             foreach (var block in region) labels[block.Va] = (b.DefineLabel(), block.Insns.Length);
+            b.EnterAt([.. region.Select(block => labels[block.Va].Label)]);
             Func<ulong, (System.Reflection.Emit.Label, int)?> internalTarget = va => labels.TryGetValue(va, out var l) ? l : null;
             int compiled = 0;
             foreach (var block in region)
@@ -383,7 +400,7 @@ public sealed unsafe partial class Cpu
             var fn = b.Finish();
             long emitted = Stopwatch.GetTimestamp();
             Interlocked.Add(ref _emitTicks, emitted - start);
-            fn(null, null!);   // compiles the method now, on this thread (a null CPU returns at once)
+            fn(null, null!, 0);   // compiles the method now, on this thread (a null CPU returns at once)
             u.Compiled = fn;
             Interlocked.Increment(ref _unitsCompiled);
             Interlocked.Add(ref _insnsCompiled, compiled);
@@ -438,13 +455,14 @@ public sealed unsafe partial class Cpu
             UnitInvalidated = false;
             int n;
             var fn = u.Compiled;
+            if (fn == null && u.Host is { } host && (fn = host.Compiled) != null) u.Compiled = fn;
             if (fn != null && count == len)
             {
                 // The unit's later blocks run only within the budget. A stop address is checked here, between units:
                 // when it lies in one of the region's blocks, only the first block runs. A loop inside a unit also
                 // comes back here at least every MaxUnitRun instructions, for the host timeout.
                 UnitBudget = until != ulong.MaxValue && u.RegionHolds(until) ? len : left > MaxUnitRun ? MaxUnitRun : (int)left;
-                n = fn(StatePointer, this);
+                n = fn(StatePointer, this, u.EntryIndex);
                 _insnsCompiledRun += (ulong)n;
                 _compiledRuns++;
             }

@@ -139,7 +139,7 @@ public struct IlEmitter : IA64Emitter<IlVal>
 }
 
 /// <summary>The compiled form of a unit: runs it on the state and returns how many instructions it executed.</summary>
-public unsafe delegate int UnitFn(CpuState* s, Cpu cpu);
+public unsafe delegate int UnitFn(CpuState* s, Cpu cpu, int entry);
 
 /// <summary>
 /// Builds one DynamicMethod for a unit of guest instructions. Guest X registers are cached in IL locals (reads come
@@ -222,7 +222,7 @@ internal sealed unsafe class IlUnitBuilder
         _el = el;
         _tlb = tlb;
         SpOffset = Offsets.SpEl + (spSel == 0 ? 0 : el) * 8;
-        _method = new DynamicMethod(name, typeof(int), [typeof(CpuState*), typeof(Cpu)], typeof(Cpu), skipVisibility: true);
+        _method = new DynamicMethod(name, typeof(int), [typeof(CpuState*), typeof(Cpu), typeof(int)], typeof(Cpu), skipVisibility: true);
         _il = _method.GetILGenerator();
         // Called with no CPU, the method returns at once: the translator calls it so to have RyuJIT compile it on the
         // translating thread rather than at its first real run.
@@ -240,6 +240,14 @@ internal sealed unsafe class IlUnitBuilder
     }
 
     public Label DefineLabel() => _il.DefineLabel();
+
+    /// <summary>The method starts at the block its entry argument names (0, the region's entry, falls through).</summary>
+    public void EnterAt(Label[] blocks)
+    {
+        if (blocks.Length < 2) return;
+        _il.Emit(OpCodes.Ldarg_2);
+        _il.Emit(OpCodes.Switch, blocks);
+    }
 
     /// <summary>
     /// Starts a block of the unit at <paramref name="label"/>. <paramref name="internalTarget"/> maps a branch target to
