@@ -13,7 +13,7 @@ public sealed unsafe partial class Cpu
 {
     private const int DecodeCacheBits = 14;
     private readonly DecodedInsn[] _decodeCache = new DecodedInsn[1 << DecodeCacheBits];
-    private static readonly Semantic<Eval> s_undefined = static (ref Eval e, in Fields f) => e.Undefined();
+    private static void UndefinedHandler(ref Eval e, in Fields f) => e.Undefined();
 
     /// <summary>The table row that decodes <paramref name="word"/> on this CPU, or null for UNDEFINED.</summary>
     public A64Row? Decode(uint word) => DecodeTree.Default.Decode(word, Features);
@@ -31,10 +31,10 @@ public sealed unsafe partial class Cpu
         var row = Decode(word);
         if (row == null)
         {
-            d = new DecodedInsn { Handler = s_undefined, Fields = A64Row.NoFields(word), Info = InsnInfo.EndsUnit | InsnInfo.MayFault };
+            d = new DecodedInsn { Handler = &UndefinedHandler, Fields = A64Row.NoFields(word), Info = InsnInfo.EndsUnit | InsnInfo.MayFault };
             return;
         }
-        d.Handler = SemanticsBinder<Eval, ulong>.Handlers[row.Index];
+        d.Handler = (delegate*<ref Eval, in Fields, void>)SemanticsBinder<Eval, ulong>.EntryPoints[row.Index];
         d.Fields = row.Extract(word);
         // Analysed at PC 0, a direct branch's target is its offset: the kind of a word does not depend on where it is.
         d.Info = Probe.Analyze(SemanticsBinder<Probe, ulong>.Handlers[row.Index], in d.Fields, 0, Features, out ulong offset);
@@ -152,7 +152,7 @@ public sealed unsafe partial class Cpu
             ref DecodedInsn d = ref Lookup(word);
             CodeHook?.Invoke(pc, word);
             e.Begin(pc);
-            d.Handler!(ref e, in d.Fields);
+            d.Handler(ref e, in d.Fields);
             if (!e.Ended) S.PC = pc + 4;
             else _blockStart = true;
             r.Executed++;

@@ -17,6 +17,12 @@ public static class SemanticsBinder<E, V> where E : struct, Semantics.IA64Emitte
 
     public static Semantic<E>[] Handlers => s_handlers ??= Bind(A64Table.All);
 
+    private static nint[]? s_entryPoints;
+
+    /// <summary>The handlers' entry points, for calls through function pointers (no delegate and no shuffle thunk:
+    /// the interpreter's per-instruction call).</summary>
+    public static nint[] EntryPoints => s_entryPoints ??= [.. Handlers.Select(h => h.Method.MethodHandle.GetFunctionPointer())];
+
     public static Semantic<E>[] Bind(IReadOnlyList<A64Row> rows)
     {
         var byName = SemanticsMethods();

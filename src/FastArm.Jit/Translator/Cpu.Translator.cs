@@ -10,9 +10,9 @@ namespace FastArm.Jit;
 /// One decoded instruction word: the interpreter's handler, the fields and what kind of instruction it is. A word
 /// decodes the same wherever it is, so the decode cache holds these and units are arrays of them.
 /// </summary>
-internal struct DecodedInsn
+internal unsafe struct DecodedInsn
 {
-    public Semantic<Eval> Handler;
+    public delegate*<ref Eval, in Fields, void> Handler;
     public Fields Fields;
     public InsnInfo Info;
     /// <summary>A direct branch's target minus its address (<see cref="InsnInfo.DirectBranch"/>).</summary>
@@ -70,14 +70,16 @@ internal sealed class Unit
 public readonly record struct TranslatorStatistics(
     long UnitsBuilt, long UnitsCompiled, long InstructionsCompiled, double CompileSeconds, long UnitsInvalidated,
     long CompileFailures, ulong InstructionsInterpreted, ulong InstructionsCompiledRun, long JumpCacheFlushes,
-    ulong InterpretedRuns, ulong CompiledRuns, ulong SingleSteps);
+    ulong InterpretedRuns, ulong CompiledRuns, ulong SingleSteps, ulong JumpCacheMisses);
 
 public sealed unsafe partial class Cpu
 {
-    private const int JumpCacheBits = 12;
+    private const int JumpCacheWindowBits = 4;
     private const int MaxUnitInstructions = 128;
     private const int MaxUnitRun = 1 << 16;
-    private readonly Unit?[] _jumpCache = new Unit?[1 << JumpCacheBits];
+    private readonly Unit?[] _jumpCache = new Unit?[1024 << JumpCacheWindowBits];
+    /// <summary>Which windows of the jump cache may hold units (bit per window; cleared by a full flush).</summary>
+    private ulong _jumpCacheWindows;
     private readonly Dictionary<(ulong Va, ulong Pa, int Key), Unit> _units = [];
     private readonly Dictionary<ulong, CodePage> _codePages = [];
     private Unit? _currentUnit;
@@ -94,11 +96,11 @@ public sealed unsafe partial class Cpu
     /// <summary>Seconds spent generating IL (the rest of the compile time is RyuJIT's).</summary>
     public double EmitSeconds => (double)Interlocked.Read(ref _emitTicks) / Stopwatch.Frequency;
     private long _unitsBuilt, _unitsCompiled, _insnsCompiled, _compileTicks, _unitsInvalidated, _compileFailures, _jumpCacheFlushes;
-    private ulong _insnsInterpreted, _insnsCompiledRun, _interpretedRuns, _compiledRuns, _singleSteps;
+    private ulong _insnsInterpreted, _insnsCompiledRun, _interpretedRuns, _compiledRuns, _singleSteps, _jumpCacheMisses;
 
     public TranslatorStatistics TranslatorStatistics => new(_unitsBuilt, Interlocked.Read(ref _unitsCompiled), Interlocked.Read(ref _insnsCompiled),
         (double)Interlocked.Read(ref _compileTicks) / Stopwatch.Frequency, _unitsInvalidated, Interlocked.Read(ref _compileFailures),
-        _insnsInterpreted, _insnsCompiledRun, _jumpCacheFlushes, _interpretedRuns, _compiledRuns, _singleSteps);
+        _insnsInterpreted, _insnsCompiledRun, _jumpCacheFlushes, _interpretedRuns, _compiledRuns, _singleSteps, _jumpCacheMisses);
 
     /// <summary>The state bits a unit's code depends on: EL (the fast TLB context, SP bank), PSTATE.SP and PSTATE.PAN.</summary>
     internal int UnitKey => S.EL | (S.SpSel << 2) | (int)((S.PStateOther >> 22) & 1) << 3;
@@ -120,11 +122,26 @@ public sealed unsafe partial class Cpu
         Bus.CodePages.CodeWritten -= OnCodeWritten;
     }
 
-    /// <summary>A TLBI by VA: the slots that can hold units of that VA page (the index keeps the page offset bits).</summary>
+    /// <summary>
+    /// The jump cache slot of <paramref name="va"/>: a page's instructions take a window of 1024 slots, chosen by a
+    /// hash of the page number, so a TLBI by VA looks at one window, and hot pages at the same offset in nearby
+    /// 16 KiB spans do not evict each other.
+    /// </summary>
+    private static int JumpCacheSlot(ulong va)
+    {
+        ulong page = va >> 12;
+        int window = (int)((page ^ (page >> JumpCacheWindowBits) ^ (page >> 2 * JumpCacheWindowBits)) & ((1 << JumpCacheWindowBits) - 1));
+        return (window << 10) | (int)((va >> 2) & 1023);
+    }
+
+    /// <summary>A TLBI by VA: the units of that VA page leave the jump cache. Windows that never held a unit since
+    /// the last flush are skipped (Linux invalidates page by page when it unmaps or changes memory).</summary>
     private void FlushJumpCachePage(ulong va)
     {
+        int first = JumpCacheSlot(va & ~0xFFFUL);
+        int window = first >> 10;
+        if ((_jumpCacheWindows & (1UL << window)) == 0) return;
         ulong page = va & ~0xFFFUL;
-        int first = (int)((page >> 2) & ((1 << JumpCacheBits) - 1));
         for (int i = first; i < first + 1024; i++)
         {
             var u = _jumpCache[i];
@@ -135,6 +152,7 @@ public sealed unsafe partial class Cpu
     private void FlushJumpCache()
     {
         Array.Clear(_jumpCache);
+        _jumpCacheWindows = 0;
         _jumpCacheFlushes++;
     }
 
@@ -210,7 +228,8 @@ public sealed unsafe partial class Cpu
     /// faulted (the abort is taken) or the code is not in RAM (the caller steps one instruction instead).</summary>
     private Unit? FindUnit(ulong pc, int key)
     {
-        ref Unit? slot = ref _jumpCache[(int)((pc >> 2) & ((1 << JumpCacheBits) - 1))];
+        int index = JumpCacheSlot(pc);
+        ref Unit? slot = ref _jumpCache[index];
         var u = slot;
         if (u != null && u.Va == pc && u.Key == key && !u.Invalid) return u;
         if (!Translate(pc, AccessType.Fetch, false, out ulong pa, out var fault))
@@ -224,6 +243,8 @@ public sealed unsafe partial class Cpu
             if (u == null) return null;
         }
         slot = u;
+        _jumpCacheWindows |= 1UL << (index >> 10);
+        _jumpCacheMisses++;
         return u;
     }
 
@@ -397,10 +418,10 @@ public sealed unsafe partial class Cpu
                 compiled += insns.Length;
             }
             Interlocked.Add(ref _ilBytes, b.IlSize);
-            var fn = b.Finish();
+            var fn = b.Finish(this);
             long emitted = Stopwatch.GetTimestamp();
             Interlocked.Add(ref _emitTicks, emitted - start);
-            fn(null, null!, 0);   // compiles the method now, on this thread (a null CPU returns at once)
+            fn(null, 0);   // compiles the method now, on this thread (with no state it returns at once)
             u.Compiled = fn;
             Interlocked.Increment(ref _unitsCompiled);
             Interlocked.Add(ref _insnsCompiled, compiled);
@@ -462,7 +483,7 @@ public sealed unsafe partial class Cpu
                 // when it lies in one of the region's blocks, only the first block runs. A loop inside a unit also
                 // comes back here at least every MaxUnitRun instructions, for the host timeout.
                 UnitBudget = until != ulong.MaxValue && u.RegionHolds(until) ? len : left > MaxUnitRun ? MaxUnitRun : (int)left;
-                n = fn(StatePointer, this, u.EntryIndex);
+                n = fn(StatePointer, u.EntryIndex);
                 _insnsCompiledRun += (ulong)n;
                 _compiledRuns++;
             }
@@ -485,7 +506,7 @@ public sealed unsafe partial class Cpu
         if (!TryFetch(pc, out uint word)) return;
         ref DecodedInsn d = ref Lookup(word);
         e.Begin(pc);
-        d.Handler!(ref e, in d.Fields);
+        d.Handler(ref e, in d.Fields);
         if (!e.Ended) S.PC = pc + 4;
     }
 }

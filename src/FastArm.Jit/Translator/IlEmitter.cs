@@ -139,7 +139,7 @@ public struct IlEmitter : IA64Emitter<IlVal>
 }
 
 /// <summary>The compiled form of a unit: runs it on the state and returns how many instructions it executed.</summary>
-public unsafe delegate int UnitFn(CpuState* s, Cpu cpu, int entry);
+public unsafe delegate int UnitFn(CpuState* s, int entry);
 
 /// <summary>
 /// Builds one DynamicMethod for a unit of guest instructions. Guest X registers are cached in IL locals (reads come
@@ -222,24 +222,29 @@ internal sealed unsafe class IlUnitBuilder
         _el = el;
         _tlb = tlb;
         SpOffset = Offsets.SpEl + (spSel == 0 ? 0 : el) * 8;
-        _method = new DynamicMethod(name, typeof(int), [typeof(CpuState*), typeof(Cpu), typeof(int)], typeof(Cpu), skipVisibility: true);
+        _method = new DynamicMethod(name, typeof(int), [typeof(Cpu), typeof(CpuState*), typeof(int)], typeof(Cpu), skipVisibility: true);
         _il = _method.GetILGenerator();
-        // Called with no CPU, the method returns at once: the translator calls it so to have RyuJIT compile it on the
+        // Called with no state, the method returns at once: the translator calls it so to have RyuJIT compile it on the
         // translating thread rather than at its first real run.
         var body = _il.DefineLabel();
-        _il.Emit(OpCodes.Ldarg_1);
+        LdState();
         _il.Emit(OpCodes.Brtrue, body);
         _il.Emit(OpCodes.Ldc_I4_0);
         _il.Emit(OpCodes.Ret);
         _il.MarkLabel(body);
         // A unit starts with no exception pending: each call below that raises one sets it and leaves at once.
-        _il.Emit(OpCodes.Ldarg_1);
+        LdCpu();
         _il.Emit(OpCodes.Ldc_I4_0);
         _il.Emit(OpCodes.Stfld, M.ExceptionTaken);
         _executed = _il.DeclareLocal(typeof(int));
     }
 
     public Label DefineLabel() => _il.DefineLabel();
+
+    // The method is static with the CPU first, and its delegate is bound to the CPU: a closed delegate calls it
+    // directly, where an open static one goes through a shuffle thunk.
+    private void LdCpu() => _il.Emit(OpCodes.Ldarg_0);
+    private void LdState() => _il.Emit(OpCodes.Ldarg_1);
 
     /// <summary>The method starts at the block its entry argument names (0, the region's entry, falls through).</summary>
     public void EnterAt(Label[] blocks)
@@ -314,7 +319,7 @@ internal sealed unsafe class IlUnitBuilder
             // A store that went through the slow path may have overwritten this very unit: finish the instruction (done)
             // and leave, so that the next instruction is fetched anew.
             var go = _il.DefineLabel();
-            _il.Emit(OpCodes.Ldarg_1);
+            LdCpu();
             _il.Emit(OpCodes.Ldfld, M.UnitInvalidated);
             _il.Emit(OpCodes.Brfalse, go);
             StoreState(Offsets.PC, new IlVal(InsnPc + 4));
@@ -351,15 +356,15 @@ internal sealed unsafe class IlUnitBuilder
             _il.Emit(OpCodes.Ldloc, _executed);
             _il.Emit(OpCodes.Ldc_I4, next.Length);
             _il.Emit(OpCodes.Add);
-            _il.Emit(OpCodes.Ldarg_1);
+            LdCpu();
             _il.Emit(OpCodes.Ldfld, M.UnitBudget);
             _il.Emit(OpCodes.Bgt, leave);
             // ...and only while no interrupt line changed and nobody asked the CPU to stop (bounded latency).
-            _il.Emit(OpCodes.Ldarg_1);
+            LdCpu();
             _il.Emit(OpCodes.Volatile);
             _il.Emit(OpCodes.Ldfld, M.InterruptLinesChanged);
             _il.Emit(OpCodes.Brtrue, leave);
-            _il.Emit(OpCodes.Ldarg_1);
+            LdCpu();
             _il.Emit(OpCodes.Volatile);
             _il.Emit(OpCodes.Ldfld, M.StopRequested);
             _il.Emit(OpCodes.Brtrue, leave);
@@ -378,7 +383,8 @@ internal sealed unsafe class IlUnitBuilder
         _il.Emit(OpCodes.Ret);
     }
 
-    public UnitFn Finish()
+    /// <summary>Completes the method; its delegate is bound to <paramref name="cpu"/>.</summary>
+    public UnitFn Finish(Cpu cpu)
     {
         foreach (var (label, count) in _faultExits)
         {
@@ -393,7 +399,7 @@ internal sealed unsafe class IlUnitBuilder
             _il.Emit(OpCodes.Ldloc, _executed);
             _il.Emit(OpCodes.Ret);
         }
-        return _method.CreateDelegate<UnitFn>();
+        return (UnitFn)_method.CreateDelegate(typeof(UnitFn), cpu);
     }
 
     // ---- values ----
@@ -423,7 +429,7 @@ internal sealed unsafe class IlUnitBuilder
 
     private void StateAddress(int offset)
     {
-        _il.Emit(OpCodes.Ldarg_0);
+        LdState();
         if (offset != 0)
         {
             _il.Emit(OpCodes.Ldc_I4, offset);
@@ -700,7 +706,7 @@ internal sealed unsafe class IlUnitBuilder
 
     private void BranchIfExceptionTaken()
     {
-        _il.Emit(OpCodes.Ldarg_1);
+        LdCpu();
         _il.Emit(OpCodes.Ldfld, M.ExceptionTaken);
         _il.Emit(OpCodes.Brtrue, FaultExit());
     }
@@ -722,7 +728,7 @@ internal sealed unsafe class IlUnitBuilder
     public IlVal CpuCall(MethodInfo m, bool mayStore, params IlVal[] args)
     {
         SyncPc();
-        _il.Emit(OpCodes.Ldarg_1);
+        LdCpu();
         PushArgs(m, args);
         _il.Emit(OpCodes.Call, m);
         if (m.ReturnType != typeof(ulong)) _il.Emit(OpCodes.Conv_U8);
@@ -735,7 +741,7 @@ internal sealed unsafe class IlUnitBuilder
     public void CpuCallVoid(MethodInfo m, bool mayStore, params IlVal[] args)
     {
         SyncPc();
-        _il.Emit(OpCodes.Ldarg_1);
+        LdCpu();
         PushArgs(m, args);
         _il.Emit(OpCodes.Call, m);
         if (m.ReturnType != typeof(void)) _il.Emit(OpCodes.Pop);
@@ -756,7 +762,7 @@ internal sealed unsafe class IlUnitBuilder
         _il.Emit(OpCodes.And);
         _il.Emit(OpCodes.Brfalse, ok);
         EmitPcStore();
-        _il.Emit(OpCodes.Ldarg_1);
+        LdCpu();
         _il.Emit(OpCodes.Call, M.CheckSpAlignment);
         _il.Emit(OpCodes.Brtrue, ok);
         BranchIfExceptionTaken();
@@ -770,7 +776,7 @@ internal sealed unsafe class IlUnitBuilder
         _fpChecked = true;
         var ok = _il.DefineLabel();
         SyncPc();
-        _il.Emit(OpCodes.Ldarg_1);
+        LdCpu();
         _il.Emit(OpCodes.Call, M.CheckFPAdvSIMDEnabled);
         _il.Emit(OpCodes.Brtrue, ok);
         BranchIfExceptionTaken();
@@ -781,7 +787,7 @@ internal sealed unsafe class IlUnitBuilder
     {
         if (helper.Target != null || !helper.Method.IsStatic)
             throw new InvalidOperationException($"state helper {helper.Method.Name} must be a static method");
-        _il.Emit(OpCodes.Ldarg_0);
+        LdState();
         _il.Emit(OpCodes.Ldc_I4, a);
         _il.Emit(OpCodes.Ldc_I4, b);
         _il.Emit(OpCodes.Ldc_I4, c);
@@ -848,7 +854,7 @@ internal sealed unsafe class IlUnitBuilder
         }
         _il.MarkLabel(slow);
         EmitPcStore();
-        _il.Emit(OpCodes.Ldarg_1);
+        LdCpu();
         Push(address);
         _il.Emit(OpCodes.Ldc_I4, size);
         _il.Emit(OpCodes.Ldc_I4, (int)op);
@@ -875,7 +881,7 @@ internal sealed unsafe class IlUnitBuilder
         }
         _il.MarkLabel(slow);
         EmitPcStore();
-        _il.Emit(OpCodes.Ldarg_1);
+        LdCpu();
         Push(address);
         _il.Emit(OpCodes.Ldc_I4, size);
         Push(value);
@@ -892,7 +898,7 @@ internal sealed unsafe class IlUnitBuilder
         var l = Temp();
         var h = Temp();
         SyncPc();
-        _il.Emit(OpCodes.Ldarg_1);
+        LdCpu();
         Push(address);
         _il.Emit(OpCodes.Ldc_I4, (int)op);
         _il.Emit(OpCodes.Ldloca, l);
@@ -908,7 +914,7 @@ internal sealed unsafe class IlUnitBuilder
         var o0 = Temp();
         var o1 = Temp();
         SyncPc();
-        _il.Emit(OpCodes.Ldarg_1);
+        LdCpu();
         Push(address);
         Push(e0);
         Push(e1);
@@ -938,7 +944,7 @@ internal sealed unsafe class IlUnitBuilder
     public void BranchIndirect(IlVal target)
     {
         // BranchTo drops the tag of a TBI address: the CPU knows the regime's TBI bits.
-        _il.Emit(OpCodes.Ldarg_1);
+        LdCpu();
         Push(target);
         _il.Emit(OpCodes.Ldc_I4, _el);
         _il.Emit(OpCodes.Call, M.BranchAddr);
