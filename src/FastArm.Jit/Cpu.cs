@@ -52,7 +52,7 @@ public static class ExecutionEngines
 
     /// <summary>FASTARM_JIT_THRESHOLD overrides the built-in tiering threshold (0 translates everything).</summary>
     public static int DefaultThreshold { get; } =
-        int.TryParse(Environment.GetEnvironmentVariable("FASTARM_JIT_THRESHOLD"), out int n) && n >= 0 ? n : 10_000;
+        int.TryParse(Environment.GetEnvironmentVariable("FASTARM_JIT_THRESHOLD"), out int n) && n >= 0 ? n : 3_000;
 
     /// <summary>FASTARM_JIT_BACKGROUND=0 makes translation synchronous.</summary>
     public static bool DefaultBackground { get; } = Environment.GetEnvironmentVariable("FASTARM_JIT_BACKGROUND") != "0";
