@@ -62,6 +62,10 @@ public sealed unsafe partial class Cpu
         old0 = old1 = 0;
     }
 
-    /// <summary>A plain load for generated code's slow path: the value, or 0 when the access faulted.</summary>
-    internal ulong LoadOp(ulong address, int size, MemOp op) => TryRead(address, size, op, out ulong v) ? v : 0;
+    /// <summary>A plain load for generated code's slow path (its fast TLB test already failed): the value, or 0 when
+    /// the access faulted.</summary>
+    internal ulong LoadOp(ulong address, int size, MemOp op) => TryReadSlow(address, size, op, out ulong v) ? v : 0;
+
+    /// <summary>A plain store for generated code's slow path (its fast TLB test already failed).</summary>
+    internal bool StoreOp(ulong address, int size, ulong value, MemOp op) => TryWriteSlow(address, size, value, op);
 }

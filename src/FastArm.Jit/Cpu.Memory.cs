@@ -26,9 +26,15 @@ public sealed unsafe partial class Cpu
     /// docs/notes/memory-access.md), and programs written against QEMU rely on it, so it is off by default.
     /// Turn it on for the strict architectural behaviour.
     /// </summary>
-    public bool DeviceAlignmentWithMmuOff { get; set; }
+    public bool DeviceAlignmentWithMmuOff
+    {
+        get => _deviceAlignmentWithMmuOff;
+        set { _deviceAlignmentWithMmuOff = value; FastTlb.FlushAll(); }   // what the fast TLB may hold changes
+    }
+    private bool _deviceAlignmentWithMmuOff;
 
     /// <summary>The EL whose translation regime applies at <paramref name="el"/> (EL0 in host, E2H = TGE = 1, uses EL2's).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal int RegimeEl(int el) => el switch
     {
         3 => 3,
@@ -115,18 +121,43 @@ public sealed unsafe partial class Cpu
     // ---- plain loads and stores ----
 
     /// <summary>The fast TLB context of the current EL and PSTATE.PAN.</summary>
-    internal int FastContext => (S.EL << 1) | (int)((S.PStateOther >> 22) & 1);
+    internal int FastContext
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => (S.EL << 1) | (int)((S.PStateOther >> 22) & 1);
+    }
 
     /// <summary>A data read of 1, 2, 4 or 8 bytes by the current instruction; on a fault, takes the data abort and returns false.</summary>
+    /// <summary>
+    /// What the fast TLB's tag is compared with for an access of <paramref name="size"/> bytes at <paramref name="va"/>:
+    /// the page of its last byte, so an access that crosses into the next page misses; with
+    /// <see cref="MemOp.AlignedOnly"/> the low bits too, so a misaligned one misses. Other unaligned accesses hit: the
+    /// fast TLB holds nothing while SCTLR.A (or the strict MMU-off Device rule) asks for alignment checks
+    /// (<see cref="FastTlbFillable"/>). Generated code computes the same (Translator/IlEmitter.cs).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong FastTlbCompare(ulong va, int size, MemOp op) =>
+        (op & MemOp.AlignedOnly) != 0 ? va & (FastTlb.PageMask | (ulong)(size - 1)) : (va + (ulong)(size - 1)) & FastTlb.PageMask;
+
+    /// <summary>Whether translations may enter the fast TLB: not while unaligned accesses must fault.</summary>
+    private bool FastTlbFillable => MemoryHook == null && !AlignmentRequired(MemOp.None);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryRead(ulong va, int size, MemOp op, out ulong value)
     {
         ref FastTlbEntry fe = ref FastTlb.Table(FastContext)[FastTlb.IndexOf(va)];
-        if ((va & (FastTlb.PageMask | (ulong)(size - 1))) == fe.ReadTag && (op & MemOp.Unprivileged) == 0)
+        if (FastTlbCompare(va, size, op) == fe.ReadTag && (op & MemOp.Unprivileged) == 0)
         {
             byte* h = (byte*)(va + (ulong)fe.Addend);
-            value = size switch { 1 => *h, 2 => *(ushort*)h, 4 => *(uint*)h, _ => *(ulong*)h };
+            value = size switch { 1 => *h, 2 => Unsafe.ReadUnaligned<ushort>(h), 4 => Unsafe.ReadUnaligned<uint>(h), _ => Unsafe.ReadUnaligned<ulong>(h) };
             return true;
         }
+        return TryReadSlow(va, size, op, out value);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TryReadSlow(ulong va, int size, MemOp op, out ulong value)
+    {
         // Aligned or allowed, within one 4 KB page, in RAM: translate and fill the fast TLB.
         if (((va & (ulong)(size - 1)) == 0 || !AlignmentRequired(op)) && (va & 0xFFF) + (ulong)size <= 0x1000
             && Translate(va, AccessType.Read, IsUnprivileged(op), out ulong pa, out _))
@@ -135,8 +166,8 @@ public sealed unsafe partial class Cpu
             if (p != null)
             {
                 value = size switch { 1 => *p, 2 => Unsafe.ReadUnaligned<ushort>(p), 4 => Unsafe.ReadUnaligned<uint>(p), _ => Unsafe.ReadUnaligned<ulong>(p) };
-                if (MemoryHook != null) MemoryHook(new MemoryAccess(S.PC, va, pa, size, false, value));
-                else if ((op & MemOp.Unprivileged) == 0) FastTlb.Fill(FastContext, va, p - (pa & 0xFFF), FastAccess.Read, _lastBlockShift);
+                MemoryHook?.Invoke(new MemoryAccess(S.PC, va, pa, size, false, value));
+                if ((op & MemOp.Unprivileged) == 0 && FastTlbFillable) FastTlb.Fill(FastContext, va, p - (pa & 0xFFF), FastAccess.Read, _lastBlockShift);
                 return true;
             }
         }
@@ -146,22 +177,29 @@ public sealed unsafe partial class Cpu
 
     /// <summary>A data write of 1, 2, 4 or 8 bytes by the current instruction; on a fault, takes the data abort and returns false.
     /// With <see cref="MemOp.Probe"/> it only checks that the write would not fault.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryWrite(ulong va, int size, ulong value, MemOp op)
     {
         ref FastTlbEntry fe = ref FastTlb.Table(FastContext)[FastTlb.IndexOf(va)];
-        if ((va & (FastTlb.PageMask | (ulong)(size - 1))) == fe.WriteTag && (op & MemOp.Unprivileged) == 0)
+        if (FastTlbCompare(va, size, op) == fe.WriteTag && (op & MemOp.Unprivileged) == 0)
         {
             if ((op & MemOp.Probe) != 0) return true;
             byte* h = (byte*)(va + (ulong)fe.Addend);
             switch (size)
             {
                 case 1: *h = (byte)value; break;
-                case 2: *(ushort*)h = (ushort)value; break;
-                case 4: *(uint*)h = (uint)value; break;
-                default: *(ulong*)h = value; break;
+                case 2: Unsafe.WriteUnaligned(h, (ushort)value); break;
+                case 4: Unsafe.WriteUnaligned(h, (uint)value); break;
+                default: Unsafe.WriteUnaligned(h, value); break;
             }
             return true;
         }
+        return TryWriteSlow(va, size, value, op);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TryWriteSlow(ulong va, int size, ulong value, MemOp op)
+    {
         if (((va & (ulong)(size - 1)) == 0 || !AlignmentRequired(op)) && (va & 0xFFF) + (ulong)size <= 0x1000
             && Translate(va, AccessType.Write, IsUnprivileged(op), out ulong pa, out _))
         {
@@ -177,7 +215,7 @@ public sealed unsafe partial class Cpu
                     default: Unsafe.WriteUnaligned(p, value); break;
                 }
                 if (Bus.CodePages.Contains(pa)) CodeWritten(pa, size);
-                else if (MemoryHook == null && (op & MemOp.Unprivileged) == 0)
+                else if ((op & MemOp.Unprivileged) == 0 && FastTlbFillable)
                     FastTlb.Fill(FastContext, va, p - (pa & 0xFFF), FastAccess.Write, _lastBlockShift);
                 MemoryHook?.Invoke(new MemoryAccess(S.PC, va, pa, size, true, Truncate(value, size * 8)));
                 return true;
@@ -187,12 +225,33 @@ public sealed unsafe partial class Cpu
     }
 
     /// <summary>A 16-byte read (LDR Q, LDXP of X registers): alignment is that of 16 bytes.</summary>
-    public bool TryRead128(ulong va, MemOp op, out ulong lo, out ulong hi) =>
-        AccessSlow(va, 16, isWrite: false, op, out lo, out hi, 0, 0);
+    public bool TryRead128(ulong va, MemOp op, out ulong lo, out ulong hi)
+    {
+        ref FastTlbEntry fe = ref FastTlb.Table(FastContext)[FastTlb.IndexOf(va)];
+        if (FastTlbCompare(va, 16, op) == fe.ReadTag && (op & MemOp.Unprivileged) == 0)
+        {
+            byte* h = (byte*)(va + (ulong)fe.Addend);
+            lo = Unsafe.ReadUnaligned<ulong>(h);
+            hi = Unsafe.ReadUnaligned<ulong>(h + 8);
+            return true;
+        }
+        return AccessSlow(va, 16, isWrite: false, op, out lo, out hi, 0, 0);
+    }
 
     /// <summary>A 16-byte write; nothing is written unless all of it can be.</summary>
-    public bool TryWrite128(ulong va, ulong lo, ulong hi, MemOp op) =>
-        AccessSlow(va, 16, isWrite: true, op, out _, out _, lo, hi);
+    public bool TryWrite128(ulong va, ulong lo, ulong hi, MemOp op)
+    {
+        ref FastTlbEntry fe = ref FastTlb.Table(FastContext)[FastTlb.IndexOf(va)];
+        if (FastTlbCompare(va, 16, op) == fe.WriteTag && (op & MemOp.Unprivileged) == 0)
+        {
+            if ((op & MemOp.Probe) != 0) return true;
+            byte* h = (byte*)(va + (ulong)fe.Addend);
+            Unsafe.WriteUnaligned(h, lo);
+            Unsafe.WriteUnaligned(h + 8, hi);
+            return true;
+        }
+        return AccessSlow(va, 16, isWrite: true, op, out _, out _, lo, hi);
+    }
 
     /// <summary>Where one part of an access goes: RAM (a host pointer), a device, or a ROM that ignores writes.</summary>
     private struct Piece
@@ -259,6 +318,10 @@ public sealed unsafe partial class Cpu
             hi = Unsafe.ReadUnaligned<ulong>(ref data[8]);
             if (size < 8) lo &= (1UL << (size * 8)) - 1;
         }
+        // One page of RAM (a 16-byte access, or a misaligned one that may not fault): later ones take the fast path.
+        if (count == 1 && pieces[0].Ram != null && (op & MemOp.Unprivileged) == 0 && FastTlbFillable
+            && !(isWrite && Bus.CodePages.Contains(pieces[0].Pa)))
+            FastTlb.Fill(FastContext, va, pieces[0].Ram - (pieces[0].Pa & 0xFFF), isWrite ? FastAccess.Write : FastAccess.Read, _lastBlockShift);
         if (MemoryHook != null)
         {
             if (size <= 8) MemoryHook(new MemoryAccess(S.PC, va, pieces[0].Pa, size, isWrite, lo));

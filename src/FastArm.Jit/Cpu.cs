@@ -75,7 +75,11 @@ public static class ExecutionEngines
 public sealed unsafe partial class Cpu : IDisposable
 {
     public CpuState* StatePointer { get; private set; }
-    public ref CpuState S => ref *StatePointer;
+    public ref CpuState S
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        get => ref *StatePointer;
+    }
     public PhysicalBus Bus { get; }
     public CpuConfig Config { get; }
     public Feature Features => Config.Features;

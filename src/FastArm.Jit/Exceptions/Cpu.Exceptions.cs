@@ -22,7 +22,11 @@ public sealed unsafe partial class Cpu
     /// EL2Enabled(): EL2 is implemented and the PE is in Non-secure state (SCR_EL3.NS = 1 when EL3 exists; FEAT_SEL2
     /// is not implemented). HCR_EL2 and MDCR_EL2 only act while this holds.
     /// </summary>
-    internal bool El2Enabled => Config.HasEl2 && (!Config.HasEl3 || (S.Sys.SCR_EL3 & SCR_NS) != 0);
+    internal bool El2Enabled
+    {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        get => Config.HasEl2 && (!Config.HasEl3 || (S.Sys.SCR_EL3 & SCR_NS) != 0);
+    }
 
     /// <summary>HCR_EL2.E2H (always 0 without FEAT_VHE: the bit is RES0 then).</summary>
     internal bool E2h => Config.HasEl2 && (S.Sys.HCR_EL2 & HCR_E2H) != 0;
@@ -274,6 +278,10 @@ public sealed unsafe partial class Cpu
     /// </summary>
     internal ulong BranchAddr(ulong va, int el)
     {
+        // Targets whose bits 63:55 already agree are left as they are by every case below (EL1/EL0 regimes have two
+        // ranges): the common case, decided without reading TCR.
+        long top = (long)va >> 55;
+        if (top == 0 || (top == -1 && el <= 1)) return va;
         bool upper = ((va >> 55) & 1) != 0;
         bool twoRanges;
         bool tbi;

@@ -111,10 +111,8 @@ public sealed unsafe partial class Cpu
     /// <summary>TLBI by VA in <paramref name="regime"/>; <paramref name="asid"/> null = all ASIDs (VAA forms).</summary>
     public void TlbFlushVa(Regime regime, ulong va, ushort? asid)
     {
-        bool all = _tlbs[(int)regime].FlushVa(va, asid);
+        _tlbs[(int)regime].FlushVa(va, asid);
         FastTlb.FlushPage(va);
-        // Inside a large page every 4 KiB piece of it may now map elsewhere: forget all code VAs then.
-        CodeMappingChanged?.Invoke(all ? null : va);
     }
 
     public void TlbFlushAsid(Regime regime, ushort asid)
@@ -125,16 +123,9 @@ public sealed unsafe partial class Cpu
 
     /// <summary>
     /// Anything that may change what a VA means to this CPU (a TLB flush, an ASID or table switch, a regime change):
-    /// the fast TLB and the translator's VA-indexed caches forget everything.
+    /// the fast TLB forgets everything (the translator's jump cache checks its entries against the fast TLB).
     /// </summary>
-    internal void TranslationChanged()
-    {
-        FastTlb.FlushAll();
-        CodeMappingChanged?.Invoke(null);
-    }
-
-    /// <summary>The translator's hook: a VA page (or, null, every VA) may now map other code.</summary>
-    internal Action<ulong?>? CodeMappingChanged;
+    internal void TranslationChanged() => FastTlb.FlushAll();
 
     public (ulong Hits, ulong Misses, ulong Flushes) TlbStatistics()
     {

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using FastArm.Jit.Decode;
 using FastArm.Jit.Interpreter;
 using FastArm.Jit.Translator;
+using FastArm.SoftMmu.Tlb;
 
 namespace FastArm.Jit;
 
@@ -31,6 +32,8 @@ internal sealed class Unit
 {
     public required ulong Va, Pa;
     public required int Key;
+    /// <summary>Where the unit's page is in host memory (what the fast TLB maps the VA page to while the unit is valid).</summary>
+    public required nint HostPage;
     public required DecodedInsn[] Insns;
     public int Runs;
     /// <summary>The method that runs this unit: its own region's, or that of a region it is a block of (entered at
@@ -78,8 +81,6 @@ public sealed unsafe partial class Cpu
     private const int MaxUnitInstructions = 128;
     private const int MaxUnitRun = 1 << 16;
     private readonly Unit?[] _jumpCache = new Unit?[1024 << JumpCacheWindowBits];
-    /// <summary>Which windows of the jump cache may hold units (bit per window; cleared by a full flush).</summary>
-    private ulong _jumpCacheWindows;
     private readonly Dictionary<(ulong Va, ulong Pa, int Key), Unit> _units = [];
     private readonly Dictionary<ulong, CodePage> _codePages = [];
     private Unit? _currentUnit;
@@ -109,7 +110,6 @@ public sealed unsafe partial class Cpu
     {
         if (_translatorHooked) return;
         _translatorHooked = true;
-        CodeMappingChanged = va => { if (va is ulong v) FlushJumpCachePage(v); else FlushJumpCache(); };
         Bus.CodePages.CodeWritten += OnCodeWritten;
     }
 
@@ -123,10 +123,10 @@ public sealed unsafe partial class Cpu
     }
 
     /// <summary>
-    /// The jump cache slot of <paramref name="va"/>: a page's instructions take a window of 1024 slots, chosen by a
-    /// hash of the page number, so a TLBI by VA looks at one window, and hot pages at the same offset in nearby
-    /// 16 KiB spans do not evict each other.
+    /// The jump cache slot of <paramref name="va"/>: a page's instructions take a window of 1024 slots chosen by a hash
+    /// of the page number, so hot pages at the same offset in nearby 16 KiB spans do not evict each other.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static int JumpCacheSlot(ulong va)
     {
         ulong page = va >> 12;
@@ -134,25 +134,9 @@ public sealed unsafe partial class Cpu
         return (window << 10) | (int)((va >> 2) & 1023);
     }
 
-    /// <summary>A TLBI by VA: the units of that VA page leave the jump cache. Windows that never held a unit since
-    /// the last flush are skipped (Linux invalidates page by page when it unmaps or changes memory).</summary>
-    private void FlushJumpCachePage(ulong va)
-    {
-        int first = JumpCacheSlot(va & ~0xFFFUL);
-        int window = first >> 10;
-        if ((_jumpCacheWindows & (1UL << window)) == 0) return;
-        ulong page = va & ~0xFFFUL;
-        for (int i = first; i < first + 1024; i++)
-        {
-            var u = _jumpCache[i];
-            if (u != null && (u.Va & ~0xFFFUL) == page) _jumpCache[i] = null;
-        }
-    }
-
     private void FlushJumpCache()
     {
         Array.Clear(_jumpCache);
-        _jumpCacheWindows = 0;
         _jumpCacheFlushes++;
     }
 
@@ -231,20 +215,31 @@ public sealed unsafe partial class Cpu
         int index = JumpCacheSlot(pc);
         ref Unit? slot = ref _jumpCache[index];
         var u = slot;
-        if (u != null && u.Va == pc && u.Key == key && !u.Invalid) return u;
+        ulong page = pc & FastTlb.PageMask;
+        bool candidate = u != null && u.Va == pc && u.Key == key && !u.Invalid;
+        if (candidate)
+        {
+            // The jump cache outlives translation changes (context switches, TLBIs, SCTLR writes): the fast TLB, which
+            // every one of them flushes, says whether the VA still maps to the unit's page.
+            ref FastTlbEntry fe = ref FastTlb.Table(FastContext)[FastTlb.IndexOf(pc)];
+            if (page == fe.FetchTag && page + (ulong)fe.Addend == (ulong)u!.HostPage) return u;
+        }
         if (!Translate(pc, AccessType.Fetch, false, out ulong pa, out var fault))
         {
             InstructionAbort(pc, fault.Status, fault.S1ptw);
             return null;
         }
+        byte* host = Bus.RamPointer(pa & ~0xFFFUL, 0x1000, false);
+        if (host == null) return null;
+        FastTlb.Fill(FastContext, pc, host, FastAccess.Fetch, _lastBlockShift);
+        _jumpCacheMisses++;
+        if (candidate && u!.Pa == pa) return u;
         if (!_units.TryGetValue((pc, pa, key), out u))
         {
             u = BuildUnit(pc, pa, key);
             if (u == null) return null;
         }
         slot = u;
-        _jumpCacheWindows |= 1UL << (index >> 10);
-        _jumpCacheMisses++;
         return u;
     }
 
@@ -266,7 +261,7 @@ public sealed unsafe partial class Cpu
             insns.Add(d);
             if ((d.Info & InsnInfo.EndsUnit) != 0) break;
         }
-        var u = new Unit { Va = pc, Pa = pa, Key = key, Insns = [.. insns] };
+        var u = new Unit { Va = pc, Pa = pa, Key = key, Insns = [.. insns], HostPage = (nint)host };
         _units[(pc, pa, key)] = u;
         if (!_codePages.TryGetValue(page, out var cp))
         {
@@ -312,13 +307,13 @@ public sealed unsafe partial class Cpu
         var seen = new HashSet<ulong> { entry.Va };
         int instructions = entry.Insns.Length;
         ulong vaPage = entry.Va & ~0xFFFUL, paPage = entry.Pa & ~0xFFFUL;
+        Span<ulong> successors = stackalloc ulong[2];
         for (int k = 0; k < region.Count && region.Count < MaxRegionBlocks; k++)
         {
             var b = region[k];
             ref DecodedInsn last = ref b.Insns[^1];
             ulong next = b.Va + (ulong)b.Insns.Length * 4;
             ulong lastPc = next - 4;
-            Span<ulong> successors = stackalloc ulong[2];
             int ns = 0;
             if ((last.Info & InsnInfo.DirectBranch) != 0)
             {

@@ -172,7 +172,7 @@ internal sealed unsafe class IlUnitBuilder
         public static readonly MethodInfo Ror64 = F(nameof(Flags.Ror64)), Ror32 = F(nameof(Flags.Ror32)),
             UMulHigh = F(nameof(Flags.UMulHigh)), SMulHigh = F(nameof(Flags.SMulHigh)), UDiv = F(nameof(Flags.UDiv)), SDiv = F(nameof(Flags.SDiv)),
             Add64 = F(nameof(Flags.Add64)), Add32 = F(nameof(Flags.Add32)), Logical64 = F(nameof(Flags.Logical64)), Logical32 = F(nameof(Flags.Logical32));
-        public static readonly MethodInfo TryRead = C(nameof(Cpu.TryRead)), TryWrite = C(nameof(Cpu.TryWrite)), LoadOp = C(nameof(Cpu.LoadOp)),
+        public static readonly MethodInfo StoreOp = C(nameof(Cpu.StoreOp)), LoadOp = C(nameof(Cpu.LoadOp)),
             Load128Op = C(nameof(Cpu.Load128Op)), Store128Op = C(nameof(Cpu.Store128Op)), LoadExclusiveOp = C(nameof(Cpu.LoadExclusiveOp)),
             StoreExclusiveOp = C(nameof(Cpu.StoreExclusiveOp)), StoreExclusivePairOp = C(nameof(Cpu.StoreExclusivePairOp)),
             ClearExclusive = C(nameof(Cpu.ClearExclusive)), AtomicRmwOp = C(nameof(Cpu.AtomicRmwOp)), CompareAndSwapOp = C(nameof(Cpu.CompareAndSwapOp)),
@@ -826,11 +826,26 @@ internal sealed unsafe class IlUnitBuilder
         _il.Emit(OpCodes.Conv_U);
     }
 
-    private void TagCompare(IlVal address, LocalBuilder entry, int tagOffset, int size, Label slow)
+    /// <summary>The fast TLB hit test, as <see cref="Cpu.FastTlbCompare"/> computes it.</summary>
+    private void TagCompare(IlVal address, LocalBuilder entry, int tagOffset, int size, MemOp op, Label slow)
     {
         Push(address);
-        _il.Emit(OpCodes.Ldc_I8, (long)(FastTlb.PageMask | (ulong)(size - 1)));
-        _il.Emit(OpCodes.And);
+        if ((op & MemOp.AlignedOnly) != 0)
+        {
+            _il.Emit(OpCodes.Ldc_I8, (long)(FastTlb.PageMask | (ulong)(size - 1)));
+            _il.Emit(OpCodes.And);
+        }
+        else
+        {
+            if (size > 1)
+            {
+                _il.Emit(OpCodes.Ldc_I4, size - 1);
+                _il.Emit(OpCodes.Conv_I8);
+                _il.Emit(OpCodes.Add);
+            }
+            _il.Emit(OpCodes.Ldc_I8, unchecked((long)FastTlb.PageMask));
+            _il.Emit(OpCodes.And);
+        }
         _il.Emit(OpCodes.Ldloc, entry);
         if (tagOffset != 0) { _il.Emit(OpCodes.Ldc_I4, tagOffset); _il.Emit(OpCodes.Add); }
         _il.Emit(OpCodes.Ldind_I8);
@@ -845,8 +860,9 @@ internal sealed unsafe class IlUnitBuilder
         if ((op & MemOp.Unprivileged) == 0)
         {
             var entry = TlbEntry(address);
-            TagCompare(address, entry, FastTlbEntry.ReadTagOffset, size, slow);
+            TagCompare(address, entry, FastTlbEntry.ReadTagOffset, size, op, slow);
             HostAddress(address, entry);
+            if (size > 1) _il.Emit(OpCodes.Unaligned, (byte)1);
             _il.Emit(size switch { 1 => OpCodes.Ldind_U1, 2 => OpCodes.Ldind_U2, 4 => OpCodes.Ldind_U4, _ => OpCodes.Ldind_I8 });
             if (size < 8) _il.Emit(OpCodes.Conv_U8);
             _il.Emit(OpCodes.Stloc, r);
@@ -872,10 +888,11 @@ internal sealed unsafe class IlUnitBuilder
         if ((op & (MemOp.Unprivileged | MemOp.Probe)) == 0)
         {
             var entry = TlbEntry(address);
-            TagCompare(address, entry, FastTlbEntry.WriteTagOffset, size, slow);
+            TagCompare(address, entry, FastTlbEntry.WriteTagOffset, size, op, slow);
             HostAddress(address, entry);
             Push(value);
             if (size < 8) _il.Emit(OpCodes.Conv_U4);
+            if (size > 1) _il.Emit(OpCodes.Unaligned, (byte)1);
             _il.Emit(size switch { 1 => OpCodes.Stind_I1, 2 => OpCodes.Stind_I2, 4 => OpCodes.Stind_I4, _ => OpCodes.Stind_I8 });
             _il.Emit(OpCodes.Br, done);
         }
@@ -886,7 +903,7 @@ internal sealed unsafe class IlUnitBuilder
         _il.Emit(OpCodes.Ldc_I4, size);
         Push(value);
         _il.Emit(OpCodes.Ldc_I4, (int)op);
-        _il.Emit(OpCodes.Call, M.TryWrite);
+        _il.Emit(OpCodes.Call, M.StoreOp);
         _il.Emit(OpCodes.Pop);
         BranchIfExceptionTaken();
         _il.MarkLabel(done);

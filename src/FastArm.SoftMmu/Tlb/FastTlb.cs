@@ -58,15 +58,24 @@ public sealed unsafe class FastTlb : IDisposable
 
     public ulong Flushes;
 
+    /// <summary>Contexts filled since their last flush (bit per context): a flush clears only those, as a context switch
+    /// flushes the table and the guest then runs in one or two contexts.</summary>
+    private int _filled = (1 << Contexts) - 1;
+
     public void FlushAll()
     {
-        var t = _table;
-        for (int i = 0; i < Contexts * Entries; i++)
+        for (int c = 0; c < Contexts; c++)
         {
-            t[i].ReadTag = Invalid;
-            t[i].WriteTag = Invalid;
-            t[i].FetchTag = Invalid;
+            if ((_filled & (1 << c)) == 0) continue;
+            var t = _table + c * Entries;
+            for (int i = 0; i < Entries; i++)
+            {
+                t[i].ReadTag = Invalid;
+                t[i].WriteTag = Invalid;
+                t[i].FetchTag = Invalid;
+            }
         }
+        _filled = 0;
         _largeLow = ulong.MaxValue;
         _largeHigh = 0;
         Flushes++;
@@ -102,6 +111,7 @@ public sealed unsafe class FastTlb : IDisposable
     {
         ulong page = va & PageMask;
         long addend = (long)host - (long)page;
+        _filled |= 1 << context;
         ref FastTlbEntry e = ref _table[context * Entries + IndexOf(va)];
         bool same = e.Addend == addend && (e.ReadTag == page || e.WriteTag == page || e.FetchTag == page);
         if (!same)
