@@ -206,6 +206,10 @@ public sealed unsafe partial class Cpu
             byte* p = Bus.RamPointer(pa, (ulong)size, true);
             if (p != null)
             {
+                bool code = Bus.CodePages.Contains(pa);
+                // A probe (the check before a store pair) fills too: the store that follows hits.
+                if (!code && (op & MemOp.Unprivileged) == 0 && FastTlbFillable)
+                    FastTlb.Fill(FastContext, va, p - (pa & 0xFFF), FastAccess.Write, _lastBlockShift);
                 if ((op & MemOp.Probe) != 0) return true;
                 switch (size)
                 {
@@ -214,9 +218,7 @@ public sealed unsafe partial class Cpu
                     case 4: Unsafe.WriteUnaligned(p, (uint)value); break;
                     default: Unsafe.WriteUnaligned(p, value); break;
                 }
-                if (Bus.CodePages.Contains(pa)) CodeWritten(pa, size);
-                else if ((op & MemOp.Unprivileged) == 0 && FastTlbFillable)
-                    FastTlb.Fill(FastContext, va, p - (pa & 0xFFF), FastAccess.Write, _lastBlockShift);
+                if (code) CodeWritten(pa, size);
                 MemoryHook?.Invoke(new MemoryAccess(S.PC, va, pa, size, true, Truncate(value, size * 8)));
                 return true;
             }

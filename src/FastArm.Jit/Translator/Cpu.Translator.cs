@@ -34,6 +34,8 @@ internal sealed class Unit
     public required int Key;
     /// <summary>Where the unit's page is in host memory (what the fast TLB maps the VA page to while the unit is valid).</summary>
     public required nint HostPage;
+    /// <summary>The <see cref="FastArm.SoftMmu.Tlb.FastTlb.Generation"/> at which the VA was last seen to map here.</summary>
+    public ulong CheckedGeneration = ulong.MaxValue;
     public required DecodedInsn[] Insns;
     public int Runs;
     /// <summary>The method that runs this unit: its own region's, or that of a region it is a block of (entered at
@@ -42,7 +44,7 @@ internal sealed class Unit
     public int EntryIndex;
     /// <summary>The entry of the region whose method will run this unit too (set when that region is requested).</summary>
     public Unit? Host;
-    public volatile bool Invalid;
+    public bool Invalid;
     public bool CompileRequested;
     /// <summary>The blocks compiled into this unit's method, this one first (set when it is compiled).</summary>
     public Unit[]? Region;
@@ -220,9 +222,15 @@ public sealed unsafe partial class Cpu
         if (candidate)
         {
             // The jump cache outlives translation changes (context switches, TLBIs, SCTLR writes): the fast TLB, which
-            // every one of them flushes, says whether the VA still maps to the unit's page.
+            // every one of them flushes, says whether the VA still maps to the unit's page; until the fast TLB drops
+            // anything, the answer stands.
+            if (u!.CheckedGeneration == FastTlb.Generation) return u;
             ref FastTlbEntry fe = ref FastTlb.Table(FastContext)[FastTlb.IndexOf(pc)];
-            if (page == fe.FetchTag && page + (ulong)fe.Addend == (ulong)u!.HostPage) return u;
+            if (page == fe.FetchTag && page + (ulong)fe.Addend == (ulong)u.HostPage)
+            {
+                u.CheckedGeneration = FastTlb.Generation;
+                return u;
+            }
         }
         if (!Translate(pc, AccessType.Fetch, false, out ulong pa, out var fault))
         {
@@ -233,13 +241,13 @@ public sealed unsafe partial class Cpu
         if (host == null) return null;
         FastTlb.Fill(FastContext, pc, host, FastAccess.Fetch, _lastBlockShift);
         _jumpCacheMisses++;
-        if (candidate && u!.Pa == pa) return u;
-        if (!_units.TryGetValue((pc, pa, key), out u))
+        if (!(candidate && u!.Pa == pa) && !_units.TryGetValue((pc, pa, key), out u))
         {
             u = BuildUnit(pc, pa, key);
             if (u == null) return null;
         }
         slot = u;
+        u!.CheckedGeneration = FastTlb.Generation;
         return u;
     }
 

@@ -885,15 +885,19 @@ internal sealed unsafe class IlUnitBuilder
     {
         var slow = _il.DefineLabel();
         var done = _il.DefineLabel();
-        if ((op & (MemOp.Unprivileged | MemOp.Probe)) == 0)
+        if ((op & MemOp.Unprivileged) == 0)
         {
             var entry = TlbEntry(address);
             TagCompare(address, entry, FastTlbEntry.WriteTagOffset, size, op, slow);
-            HostAddress(address, entry);
-            Push(value);
-            if (size < 8) _il.Emit(OpCodes.Conv_U4);
-            if (size > 1) _il.Emit(OpCodes.Unaligned, (byte)1);
-            _il.Emit(size switch { 1 => OpCodes.Stind_I1, 2 => OpCodes.Stind_I2, 4 => OpCodes.Stind_I4, _ => OpCodes.Stind_I8 });
+            // A probe that hits: the store would not fault, and there is nothing to write.
+            if ((op & MemOp.Probe) == 0)
+            {
+                HostAddress(address, entry);
+                Push(value);
+                if (size < 8) _il.Emit(OpCodes.Conv_U4);
+                if (size > 1) _il.Emit(OpCodes.Unaligned, (byte)1);
+                _il.Emit(size switch { 1 => OpCodes.Stind_I1, 2 => OpCodes.Stind_I2, 4 => OpCodes.Stind_I4, _ => OpCodes.Stind_I8 });
+            }
             _il.Emit(OpCodes.Br, done);
         }
         _il.MarkLabel(slow);

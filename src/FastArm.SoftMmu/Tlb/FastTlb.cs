@@ -58,6 +58,10 @@ public sealed unsafe class FastTlb : IDisposable
 
     public ulong Flushes;
 
+    /// <summary>Changes each time entries are dropped (a flush, a page flush, write tags taken away): a VA-indexed cache
+    /// that checked a mapping against this TLB can trust the check while the generation stays the same.</summary>
+    public ulong Generation;
+
     /// <summary>Contexts filled since their last flush (bit per context): a flush clears only those, as a context switch
     /// flushes the table and the guest then runs in one or two contexts.</summary>
     private int _filled = (1 << Contexts) - 1;
@@ -79,6 +83,7 @@ public sealed unsafe class FastTlb : IDisposable
         _largeLow = ulong.MaxValue;
         _largeHigh = 0;
         Flushes++;
+        Generation++;
     }
 
     /// <summary>Drops the page of <paramref name="va"/> in every context (a TLBI by VA); a VA inside a cached block
@@ -86,6 +91,7 @@ public sealed unsafe class FastTlb : IDisposable
     public void FlushPage(ulong va)
     {
         if (va >= _largeLow && va <= _largeHigh) { FlushAll(); return; }
+        Generation++;
         // The top byte is ignored in the compare: entries made through tagged pointers (TBI) go too.
         const ulong untagged = 0x00FF_FFFF_FFFF_F000UL;
         ulong page = va & untagged;
@@ -139,6 +145,7 @@ public sealed unsafe class FastTlb : IDisposable
     /// translated code, so writes to it must take the slow path that invalidates that code.</summary>
     public void DropWrites(byte* hostPage)
     {
+        Generation++;
         var t = _table;
         for (int i = 0; i < Contexts * Entries; i++)
         {
