@@ -75,7 +75,21 @@ public sealed unsafe partial class Cpu
     /// The checks before the next instruction or unit: stop requests, limits, the host timeout, interrupts and WFI.
     /// <see cref="Boundary.Again"/>: an interrupt was taken or the CPU idled, check again.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Boundary AtBoundary(ref RunBounds r, out StopReason reason)
+    {
+        // The common case in a few compares; anything to do goes to the full check.
+        if (!(_stopRequested | _interruptLinesChanged | _waitingForInterrupt) && r.Executed < r.Budget && S.PC != r.Until
+            && ++r.Slice < r.TimeoutCheckEvery)
+        {
+            reason = default;
+            return Boundary.Proceed;
+        }
+        return AtBoundarySlow(ref r, out reason);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private Boundary AtBoundarySlow(ref RunBounds r, out StopReason reason)
     {
         reason = default;
         if (_stopRequested)
@@ -86,7 +100,8 @@ public sealed unsafe partial class Cpu
         }
         if (r.Executed >= r.Budget) { reason = StopReason.InstructionLimit; return Boundary.Stop; }
         if (S.PC == r.Until) { reason = StopReason.Address; return Boundary.Stop; }
-        if (++r.Slice >= r.TimeoutCheckEvery)
+        // (The fast check above counted this boundary in the slice unless it stopped before reaching it.)
+        if (r.Slice >= r.TimeoutCheckEvery)
         {
             r.Slice = 0;
             if (TimedOut(in r)) { reason = StopReason.Timeout; return Boundary.Stop; }
@@ -117,7 +132,12 @@ public sealed unsafe partial class Cpu
     /// PSTATE.IL set by an illegal exception return, or a misaligned PC: the next instruction is replaced by that
     /// exception. True when one was taken.
     /// </summary>
-    private bool TakeStateFault(ulong pc)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TakeStateFault(ulong pc) =>
+        ((S.PStateOther & FastArm.Jit.State.CpuState.PStateIL) != 0 || (pc & 3) != 0) && TakeStateFaultSlow(pc);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TakeStateFaultSlow(ulong pc)
     {
         if ((S.PStateOther & FastArm.Jit.State.CpuState.PStateIL) != 0)
         {

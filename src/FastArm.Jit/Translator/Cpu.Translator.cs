@@ -458,15 +458,19 @@ public sealed unsafe partial class Cpu
             }
             ulong pc = S.PC;
             ExceptionTaken = false;
-            if (TakeStateFault(pc)) { r.Executed++; InstructionsExecuted++; continue; }
+            // An exception that replaces an instruction counts toward the run's budget but is not an instruction
+            // executed (as in the reference loop).
+            if (TakeStateFault(pc)) { r.Executed++; continue; }
 
             var u = FindUnit(pc, UnitKey);
             if (u == null)
             {
-                if (!ExceptionTaken) StepOne(ref e, pc);
-                _singleSteps++;
                 r.Executed++;
-                InstructionsExecuted++;
+                if (!ExceptionTaken && StepOne(ref e, pc))
+                {
+                    _singleSteps++;
+                    InstructionsExecuted++;
+                }
                 continue;
             }
 
@@ -503,13 +507,15 @@ public sealed unsafe partial class Cpu
         }
     }
 
-    /// <summary>One instruction fetched and decoded in place (code outside RAM, e.g. flash in MMIO mode).</summary>
-    private void StepOne(ref Eval e, ulong pc)
+    /// <summary>One instruction fetched and decoded in place (code outside RAM, e.g. flash in MMIO mode); false when the
+    /// fetch faulted (the abort is taken).</summary>
+    private bool StepOne(ref Eval e, ulong pc)
     {
-        if (!TryFetch(pc, out uint word)) return;
+        if (!TryFetch(pc, out uint word)) return false;
         ref DecodedInsn d = ref Lookup(word);
         e.Begin(pc);
         d.Handler(ref e, in d.Fields);
         if (!e.Ended) S.PC = pc + 4;
+        return true;
     }
 }
