@@ -32,6 +32,9 @@ internal sealed class Unit
 {
     public required ulong Va, Pa;
     public required int Key;
+    public required long Id;
+    /// <summary>Instructions in the unit (<see cref="Insns"/>' length, kept here for the dispatch loop).</summary>
+    public required int Length;
     /// <summary>Where the unit's page is in host memory (what the fast TLB maps the VA page to while the unit is valid).</summary>
     public required nint HostPage;
     /// <summary>The <see cref="FastArm.SoftMmu.Tlb.FastTlb.Generation"/> at which the VA was last seen to map here.</summary>
@@ -85,7 +88,10 @@ public sealed unsafe partial class Cpu
     private readonly Unit?[] _jumpCache = new Unit?[1024 << JumpCacheWindowBits];
     private readonly Dictionary<(ulong Va, ulong Pa, int Key), Unit> _units = [];
     private readonly Dictionary<ulong, CodePage> _codePages = [];
-    private Unit? _currentUnit;
+    /// <summary>The running unit's <see cref="Unit.Id"/> (an id rather than a reference: no GC write barrier per
+    /// dispatch), 0 between units.</summary>
+    private long _currentUnitId;
+    private long _nextUnitId;
     /// <summary>Set when the running unit's code page was written: the unit stops after the current instruction.</summary>
     internal bool UnitInvalidated;
     /// <summary>How many instructions the running compiled unit may execute (its blocks check before each one).</summary>
@@ -185,7 +191,7 @@ public sealed unsafe partial class Cpu
             if (!u.Overlaps(pa, end)) { list[kept++] = u; continue; }
             u.Invalid = true;
             _units.Remove((u.Va, u.Pa, u.Key));
-            if (u == _currentUnit) UnitInvalidated = true;
+            if (u.Id == _currentUnitId) UnitInvalidated = true;
             _unitsInvalidated++;
         }
         list.RemoveRange(kept, list.Count - kept);
@@ -212,7 +218,16 @@ public sealed unsafe partial class Cpu
 
     /// <summary>The unit that starts at <paramref name="pc"/> in the current state, built if needed; null when the fetch
     /// faulted (the abort is taken) or the code is not in RAM (the caller steps one instruction instead).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private Unit? FindUnit(ulong pc, int key)
+    {
+        var u = _jumpCache[JumpCacheSlot(pc)];
+        if (u != null && u.Va == pc && u.Key == key && !u.Invalid && u.CheckedGeneration == FastTlb.Generation) return u;
+        return FindUnitSlow(pc, key);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private Unit? FindUnitSlow(ulong pc, int key)
     {
         int index = JumpCacheSlot(pc);
         ref Unit? slot = ref _jumpCache[index];
@@ -269,7 +284,7 @@ public sealed unsafe partial class Cpu
             insns.Add(d);
             if ((d.Info & InsnInfo.EndsUnit) != 0) break;
         }
-        var u = new Unit { Va = pc, Pa = pa, Key = key, Insns = [.. insns], HostPage = (nint)host };
+        var u = new Unit { Va = pc, Pa = pa, Key = key, Insns = [.. insns], Length = insns.Count, HostPage = (nint)host, Id = ++_nextUnitId };
         _units[(pc, pa, key)] = u;
         if (!_codePages.TryGetValue(page, out var cp))
         {
@@ -474,12 +489,12 @@ public sealed unsafe partial class Cpu
                 continue;
             }
 
-            int len = u.Insns.Length;
+            int len = u.Length;
             ulong left = r.Budget - r.Executed;
             int count = left < (ulong)len ? (int)left : len;
             ulong until = r.Until;
             if (until != ulong.MaxValue && until > pc && until < pc + (ulong)len * 4) count = Math.Min(count, (int)((until - pc) / 4));
-            _currentUnit = u;
+            _currentUnitId = u.Id;
             UnitInvalidated = false;
             int n;
             var fn = u.Compiled;
@@ -501,7 +516,7 @@ public sealed unsafe partial class Cpu
                 _interpretedRuns++;
                 if (++u.Runs >= threshold && !u.CompileRequested && !u.Invalid) RequestCompile(u);
             }
-            _currentUnit = null;
+            _currentUnitId = 0;
             r.Executed += (ulong)n;
             InstructionsExecuted += (ulong)n;
         }
