@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using FastArm.Jit.Decode;
 using FastArm.Jit.Interpreter;
@@ -364,24 +363,46 @@ public sealed unsafe partial class Cpu
     /// </summary>
     private static class BackgroundTranslator
     {
-        private static readonly BlockingCollection<(Cpu Cpu, Unit Unit)> s_queue = new();
+        private static readonly List<(Cpu Cpu, Unit Unit)> s_queue = [];
         private static Thread? s_thread;
         private static readonly object s_lock = new();
 
         public static void Enqueue(Cpu cpu, Unit u)
         {
-            if (s_thread == null)
+            lock (s_lock)
+            {
+                s_queue.Add((cpu, u));
+                if (s_thread == null)
+                {
+                    s_thread = new Thread(Work) { IsBackground = true, Name = "FastArm translator" };
+                    s_thread.Start();
+                }
+                else Monitor.Pulse(s_lock);
+            }
+        }
+
+        /// <summary>
+        /// Hottest first: a queued unit keeps running in tier 0 and counting its runs, so when code becomes hot faster
+        /// than it can be compiled (a boot, a new program), the loops that matter are compiled before the lukewarm
+        /// code queued ahead of them.
+        /// </summary>
+        private static void Work()
+        {
+            while (true)
+            {
+                (Cpu Cpu, Unit Unit) next;
                 lock (s_lock)
-                    if (s_thread == null)
-                    {
-                        s_thread = new Thread(() =>
-                        {
-                            foreach (var (c, unit) in s_queue.GetConsumingEnumerable())
-                                if (!unit.Invalid) c.Compile(unit);
-                        }) { IsBackground = true, Name = "FastArm translator" };
-                        s_thread.Start();
-                    }
-            s_queue.Add((cpu, u));
+                {
+                    while (s_queue.Count == 0) Monitor.Wait(s_lock);
+                    int best = 0;
+                    for (int i = 1; i < s_queue.Count; i++)
+                        if (s_queue[i].Unit.Runs > s_queue[best].Unit.Runs) best = i;
+                    next = s_queue[best];
+                    s_queue[best] = s_queue[^1];
+                    s_queue.RemoveAt(s_queue.Count - 1);
+                }
+                if (!next.Unit.Invalid) next.Cpu.Compile(next.Unit);
+            }
         }
     }
 
