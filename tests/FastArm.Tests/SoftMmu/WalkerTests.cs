@@ -27,7 +27,7 @@ public class WalkerTests
     }
 
     private static ulong Tcr(int t0sz, int tg0, int t1sz = 16, int tg1 = 2, int ips = 5, bool ds = false) =>
-        (ulong)t0sz | ((ulong)tg0 << 14) | ((ulong)t1sz << 16) | ((ulong)tg1 << 30) | ((ulong)ips << 32) | (ds ? 1UL << 59 : 0);
+        (uint)t0sz | ((ulong)(uint)tg0 << 14) | ((ulong)(uint)t1sz << 16) | ((ulong)(uint)tg1 << 30) | ((ulong)(uint)ips << 32) | (ds ? 1UL << 59 : 0);
 
     private bool Walk(RegimeRegisters regs, ulong va, out WalkResult r, out WalkFault f, Access access = Access.Read,
         bool privileged = true, bool pan = false, MmuFeatures? feat = null) =>
