@@ -447,7 +447,7 @@ public sealed unsafe partial class Cpu
                 var insns = block.Insns;
                 for (int i = 0; i < insns.Length; i++)
                 {
-                    b.BeginInstruction(i, block.Va + (ulong)i * 4);
+                    b.BeginInstruction(i, block.Va + (ulong)i * 4, FlagsDead(insns, i));
                     if (insns[i].Fields.RowIndex is int row and >= 0) handlers[row](ref em, in insns[i].Fields);
                     else em.Undefined();
                     var info = insns[i].Info;
@@ -472,6 +472,24 @@ public sealed unsafe partial class Cpu
             Trace?.Invoke($"translator: unit at 0x{u.Va:X} not compiled: {ex.GetType().Name}: {ex.Message}");
         }
         Interlocked.Add(ref _compileTicks, Stopwatch.GetTimestamp() - start);
+    }
+
+    /// <summary>
+    /// NZCV computed "only where read", within a block: the flags that instruction <paramref name="i"/> writes are dead
+    /// when a later instruction of the block writes all of NZCV before any instruction reads them, may fault (an
+    /// exception saves NZCV in SPSR) or ends the block (the next block, an interrupt or the dispatcher may read them).
+    /// Every flag writer rewrites all four flags, and what Probe cannot see through (state helpers) counts as a read.
+    /// </summary>
+    private static bool FlagsDead(DecodedInsn[] insns, int i)
+    {
+        if ((insns[i].Info & InsnInfo.WritesFlags) == 0) return false;
+        for (int k = i + 1; k < insns.Length; k++)
+        {
+            var info = insns[k].Info;
+            if ((info & (InsnInfo.ReadsFlags | InsnInfo.MayFault | InsnInfo.EndsUnit)) != 0) return false;
+            if ((info & InsnInfo.WritesFlags) != 0) return true;
+        }
+        return false;
     }
 
     // ---- the dispatch loop ----

@@ -203,6 +203,7 @@ internal sealed unsafe class IlUnitBuilder
     private LocalBuilder? _entry;
 
     private int _insnIndex;
+    private bool _flagsDead;
     private bool _pcSynced, _fpChecked;
     // Instructions executed by the blocks before the current one (a unit may hold several blocks of one page).
     private readonly LocalBuilder _executed;
@@ -271,8 +272,14 @@ internal sealed unsafe class IlUnitBuilder
 
     // ---- per instruction ----
 
-    public void BeginInstruction(int index, ulong pc)
+    /// <summary>
+    /// Starts an instruction. <paramref name="flagsDead"/>: NZCV as this instruction sets it can never be observed (a
+    /// later instruction of the block overwrites all of it before anything reads it, faults or leaves), so it is not
+    /// computed.
+    /// </summary>
+    public void BeginInstruction(int index, ulong pc, bool flagsDead = false)
     {
+        _flagsDead = flagsDead;
         _insnIndex = index;
         InsnPc = pc;
         _pcSynced = false;
@@ -587,7 +594,7 @@ internal sealed unsafe class IlUnitBuilder
         if (!(carryIn.IsConst && carryIn.Value == 0)) { Push(carryIn); _il.Emit(OpCodes.Add); }
         if (bits == 32) { _il.Emit(OpCodes.Conv_U4); _il.Emit(OpCodes.Conv_U8); }
         var r = StoreTemp();
-        if (setFlags)
+        if (setFlags && !_flagsDead)
         {
             StateAddress(Offsets.Nzcv);
             Push(a);
@@ -602,6 +609,7 @@ internal sealed unsafe class IlUnitBuilder
 
     public void SetFlagsLogical(IlVal result, int bits)
     {
+        if (_flagsDead) return;
         StateAddress(Offsets.Nzcv);
         Push(result);
         _il.Emit(OpCodes.Call, bits == 32 ? M.Logical32 : M.Logical64);
@@ -623,6 +631,7 @@ internal sealed unsafe class IlUnitBuilder
 
     public void StoreNzcv(IlVal v)
     {
+        if (_flagsDead) return;
         StateAddress(Offsets.Nzcv);
         Push(v);
         _il.Emit(OpCodes.Conv_U4);
