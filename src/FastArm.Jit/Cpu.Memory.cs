@@ -133,14 +133,23 @@ public sealed unsafe partial class Cpu
     /// the page of its last byte, so an access that crosses into the next page misses; with
     /// <see cref="MemOp.AlignedOnly"/> the low bits too, so a misaligned one misses. Other unaligned accesses hit: the
     /// fast TLB holds nothing while SCTLR.A (or the strict MMU-off Device rule) asks for alignment checks
-    /// (<see cref="FastTlbFillable"/>). Generated code computes the same (Translator/IlEmitter.cs).
+    /// (<see cref="FillFastTlb"/>). Generated code computes the same (Translator/IlEmitter.cs).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong FastTlbCompare(ulong va, int size, MemOp op) =>
         (op & MemOp.AlignedOnly) != 0 ? va & (FastTlb.PageMask | (ulong)(size - 1)) : (va + (ulong)(size - 1)) & FastTlb.PageMask;
 
-    /// <summary>Whether translations may enter the fast TLB: not while unaligned accesses must fault.</summary>
-    private bool FastTlbFillable => MemoryHook == null && !AlignmentRequired(MemOp.None);
+    /// <summary>
+    /// After a slow-path data access to RAM at <paramref name="va"/> (host byte <paramref name="host"/>, physical
+    /// <paramref name="pa"/>): later accesses of its page may take the fast path, unless they are unprivileged ones
+    /// (checked as EL0), a memory hook watches, misaligned accesses must fault, or (writes) the page holds code.
+    /// </summary>
+    private void FillFastTlb(ulong va, byte* host, ulong pa, FastAccess kind, MemOp op)
+    {
+        if ((op & MemOp.Unprivileged) != 0 || MemoryHook != null || AlignmentRequired(MemOp.None)) return;
+        if (kind == FastAccess.Write && Bus.CodePages.Contains(pa)) return;
+        FastTlb.Fill(FastContext, va, host - (pa & 0xFFF), kind, _lastBlockShift);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryRead(ulong va, int size, MemOp op, out ulong value)
@@ -167,7 +176,7 @@ public sealed unsafe partial class Cpu
             {
                 value = size switch { 1 => *p, 2 => Unsafe.ReadUnaligned<ushort>(p), 4 => Unsafe.ReadUnaligned<uint>(p), _ => Unsafe.ReadUnaligned<ulong>(p) };
                 MemoryHook?.Invoke(new MemoryAccess(S.PC, va, pa, size, false, value));
-                if ((op & MemOp.Unprivileged) == 0 && FastTlbFillable) FastTlb.Fill(FastContext, va, p - (pa & 0xFFF), FastAccess.Read, _lastBlockShift);
+                FillFastTlb(va, p, pa, FastAccess.Read, op);
                 return true;
             }
         }
@@ -206,10 +215,8 @@ public sealed unsafe partial class Cpu
             byte* p = Bus.RamPointer(pa, (ulong)size, true);
             if (p != null)
             {
-                bool code = Bus.CodePages.Contains(pa);
                 // A probe (the check before a store pair) fills too: the store that follows hits.
-                if (!code && (op & MemOp.Unprivileged) == 0 && FastTlbFillable)
-                    FastTlb.Fill(FastContext, va, p - (pa & 0xFFF), FastAccess.Write, _lastBlockShift);
+                FillFastTlb(va, p, pa, FastAccess.Write, op);
                 if ((op & MemOp.Probe) != 0) return true;
                 switch (size)
                 {
@@ -218,7 +225,7 @@ public sealed unsafe partial class Cpu
                     case 4: Unsafe.WriteUnaligned(p, (uint)value); break;
                     default: Unsafe.WriteUnaligned(p, value); break;
                 }
-                if (code) CodeWritten(pa, size);
+                if (Bus.CodePages.Contains(pa)) CodeWritten(pa, size);
                 MemoryHook?.Invoke(new MemoryAccess(S.PC, va, pa, size, true, Truncate(value, size * 8)));
                 return true;
             }
@@ -321,9 +328,8 @@ public sealed unsafe partial class Cpu
             if (size < 8) lo &= (1UL << (size * 8)) - 1;
         }
         // One page of RAM (a 16-byte access, or a misaligned one that may not fault): later ones take the fast path.
-        if (count == 1 && pieces[0].Ram != null && (op & MemOp.Unprivileged) == 0 && FastTlbFillable
-            && !(isWrite && Bus.CodePages.Contains(pieces[0].Pa)))
-            FastTlb.Fill(FastContext, va, pieces[0].Ram - (pieces[0].Pa & 0xFFF), isWrite ? FastAccess.Write : FastAccess.Read, _lastBlockShift);
+        if (count == 1 && pieces[0].Ram != null)
+            FillFastTlb(va, pieces[0].Ram, pieces[0].Pa, isWrite ? FastAccess.Write : FastAccess.Read, op);
         if (MemoryHook != null)
         {
             if (size <= 8) MemoryHook(new MemoryAccess(S.PC, va, pieces[0].Pa, size, isWrite, lo));

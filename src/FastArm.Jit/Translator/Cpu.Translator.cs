@@ -51,14 +51,14 @@ internal sealed class Unit
     /// <summary>The blocks compiled into this unit's method, this one first (set when it is compiled).</summary>
     public Unit[]? Region;
 
-    private bool Covers(ulong pa, ulong end) => pa < Pa + (ulong)Insns.Length * 4 && end > Pa;
+    private bool Covers(ulong pa, ulong end) => pa < Pa + (ulong)Length * 4 && end > Pa;
 
     /// <summary>Whether <paramref name="va"/> is an instruction of one of the blocks compiled with this unit.</summary>
     public bool RegionHolds(ulong va)
     {
         if (((va ^ Va) & ~0xFFFUL) != 0) return false;   // a region never leaves its page
         foreach (var b in Region ?? [this])
-            if (va >= b.Va && va < b.Va + (ulong)b.Insns.Length * 4) return true;
+            if (va >= b.Va && va < b.Va + (ulong)b.Length * 4) return true;
         return false;
     }
 
@@ -155,7 +155,7 @@ public sealed unsafe partial class Cpu
 
         public void Cover(Unit u)
         {
-            for (int w = (int)(u.Pa & 0xFFF) >> 2, end = w + u.Insns.Length; w < end; w++) _words[w >> 6] |= 1UL << w;
+            for (int w = (int)(u.Pa & 0xFFF) >> 2, end = w + u.Length; w < end; w++) _words[w >> 6] |= 1UL << w;
         }
 
         public bool AnyCovered(int firstWord, int lastWord)
@@ -237,10 +237,9 @@ public sealed unsafe partial class Cpu
         {
             // The jump cache outlives translation changes (context switches, TLBIs, SCTLR writes): the fast TLB, which
             // every one of them flushes, says whether the VA still maps to the unit's page; until the fast TLB drops
-            // anything, the answer stands.
-            if (u!.CheckedGeneration == FastTlb.Generation) return u;
+            // anything, the answer stands (FindUnit trusts it without coming here).
             ref FastTlbEntry fe = ref FastTlb.Table(FastContext)[FastTlb.IndexOf(pc)];
-            if (page == fe.FetchTag && page + (ulong)fe.Addend == (ulong)u.HostPage)
+            if (page == fe.FetchTag && page + (ulong)fe.Addend == (ulong)u!.HostPage)
             {
                 u.CheckedGeneration = FastTlb.Generation;
                 return u;
