@@ -37,6 +37,9 @@ public sealed record CpuConfig
     /// <summary>Jit: translate on a background thread while the guest goes on interpreting; false = on the CPU's own
     /// thread, before the block runs again (deterministic, for tests).</summary>
     public bool JitBackground { get; init; } = ExecutionEngines.DefaultBackground;
+    /// <summary>Jit: a compiled unit that leaves for another compiled unit calls it directly instead of returning to the
+    /// dispatcher (false: every exit returns; for measurements).</summary>
+    public bool JitChaining { get; init; } = ExecutionEngines.DefaultChaining;
 }
 
 /// <summary>The interpreter runs every instruction itself; the translator compiles hot code to IL (cold code still
@@ -56,6 +59,9 @@ public static class ExecutionEngines
 
     /// <summary>FASTARM_JIT_BACKGROUND=0 makes translation synchronous.</summary>
     public static bool DefaultBackground { get; } = Environment.GetEnvironmentVariable("FASTARM_JIT_BACKGROUND") != "0";
+
+    /// <summary>FASTARM_JIT_CHAIN=0 turns chaining between compiled units off.</summary>
+    public static bool DefaultChaining { get; } = Environment.GetEnvironmentVariable("FASTARM_JIT_CHAIN") != "0";
 
     public static bool TryParse(string? name, out ExecutionEngine engine)
     {

@@ -319,6 +319,6 @@ public static class RunCommand
         err.WriteLine($"fastarm: stats: {m.InstructionsExecuted} instructions; regime TLB {hits} hits, {misses} misses, {flushes} flushes; fast TLB {cpu.FastTlb.Flushes} flushes; {cpu.Bus.CodePages.Writes} writes to code pages");
         err.WriteLine($"fastarm: stats: units built {t.UnitsBuilt}, compiled {t.UnitsCompiled} ({t.InstructionsCompiled} instructions, {t.CompileSeconds:F2} s, " +
             $"{(t.UnitsCompiled > 0 ? t.CompileSeconds * 1e6 / t.UnitsCompiled : 0):F0} us/unit, IL emission {cpu.EmitSeconds:F2} s, {cpu.IlBytes} IL bytes), failed {t.CompileFailures}, invalidated {t.UnitsInvalidated}; " +
-            $"executed {t.InstructionsInterpreted} interpreted in {t.InterpretedRuns} runs + {t.InstructionsCompiledRun} compiled in {t.CompiledRuns} runs + {t.SingleSteps} single steps; jump cache {t.JumpCacheMisses} misses, {t.JumpCacheFlushes} flushes");
+            $"executed {t.InstructionsInterpreted} interpreted in {t.InterpretedRuns} runs + {t.InstructionsCompiledRun} compiled in {t.CompiledRuns} runs ({t.ChainedRuns} chained on) + {t.SingleSteps} single steps; jump cache {t.JumpCacheMisses} misses, {t.JumpCacheFlushes} flushes");
     }
 }

@@ -77,7 +77,7 @@ internal sealed class Unit
 public readonly record struct TranslatorStatistics(
     long UnitsBuilt, long UnitsCompiled, long InstructionsCompiled, double CompileSeconds, long UnitsInvalidated,
     long CompileFailures, ulong InstructionsInterpreted, ulong InstructionsCompiledRun, long JumpCacheFlushes,
-    ulong InterpretedRuns, ulong CompiledRuns, ulong SingleSteps, ulong JumpCacheMisses);
+    ulong InterpretedRuns, ulong CompiledRuns, ulong SingleSteps, ulong JumpCacheMisses, ulong ChainedRuns);
 
 public sealed unsafe partial class Cpu
 {
@@ -95,6 +95,14 @@ public sealed unsafe partial class Cpu
     internal bool UnitInvalidated;
     /// <summary>How many instructions the running compiled unit may execute (its blocks check before each one).</summary>
     internal int UnitBudget;
+    /// <summary>Instructions run by the compiled units that passed control on by chaining (<see cref="ChainTo"/>) in the
+    /// current dispatch: the last one's return value counts only its own.</summary>
+    private int _chainedInstructions;
+    /// <summary>Whether compiled units may chain in this run (<see cref="CpuConfig.JitChaining"/>).</summary>
+    private bool _chainingAllowed;
+    /// <summary>The page of the run's stop address: units there are not chained to, the dispatcher stops at it
+    /// (a region never leaves its page, so units elsewhere cannot reach the address without leaving).</summary>
+    private ulong _untilPage;
     private bool _translatorHooked;
 
     private long _emitTicks, _ilBytes, _cacheEvictions;
@@ -104,11 +112,11 @@ public sealed unsafe partial class Cpu
     /// <summary>Seconds spent generating IL (the rest of the compile time is RyuJIT's).</summary>
     public double EmitSeconds => (double)Interlocked.Read(ref _emitTicks) / Stopwatch.Frequency;
     private long _unitsBuilt, _unitsCompiled, _insnsCompiled, _compileTicks, _unitsInvalidated, _compileFailures, _jumpCacheFlushes;
-    private ulong _insnsInterpreted, _insnsCompiledRun, _interpretedRuns, _compiledRuns, _singleSteps, _jumpCacheMisses;
+    private ulong _insnsInterpreted, _insnsCompiledRun, _interpretedRuns, _compiledRuns, _singleSteps, _jumpCacheMisses, _chainedRuns;
 
     public TranslatorStatistics TranslatorStatistics => new(_unitsBuilt, Interlocked.Read(ref _unitsCompiled), Interlocked.Read(ref _insnsCompiled),
         (double)Interlocked.Read(ref _compileTicks) / Stopwatch.Frequency, _unitsInvalidated, Interlocked.Read(ref _compileFailures),
-        _insnsInterpreted, _insnsCompiledRun, _jumpCacheFlushes, _interpretedRuns, _compiledRuns, _singleSteps, _jumpCacheMisses);
+        _insnsInterpreted, _insnsCompiledRun, _jumpCacheFlushes, _interpretedRuns, _compiledRuns, _singleSteps, _jumpCacheMisses, _chainedRuns);
 
     /// <summary>The state bits a unit's code depends on: EL (the fast TLB context, SP bank), PSTATE.SP and PSTATE.PAN.</summary>
     internal int UnitKey => S.EL | (S.SpSel << 2) | (int)((S.PStateOther >> 22) & 1) << 3;
@@ -225,6 +233,30 @@ public sealed unsafe partial class Cpu
         return FindUnitSlow(pc, key);
     }
 
+    /// <summary>
+    /// Chaining: a compiled unit that leaves for <paramref name="target"/> (a direct branch's, or an indirect one's once
+    /// computed) calls the next unit itself, as a tail call, instead of returning to the dispatcher, when the jump cache
+    /// holds a unit for the target that <see cref="FindUnit"/> would trust without a lookup, it is compiled, it fits in
+    /// the instruction budget and no interrupt line changed and no stop was asked for: what the dispatcher would do
+    /// between them, it does here. Nothing is linked, so nothing needs unlinking: a TLBI, a context switch or a code
+    /// write that changes what the target means fails these checks. Null: return to the dispatcher (PC is set).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal Unit? ChainTo(ulong target, int executed, int key)
+    {
+        S.PC = target;
+        var u = _jumpCache[JumpCacheSlot(target)];
+        if (u == null || u.Va != target || u.Key != key || u.Invalid || u.CheckedGeneration != FastTlb.Generation
+            || u.Compiled == null || executed + u.Length > UnitBudget || !_chainingAllowed || ((target ^ _untilPage) & ~0xFFFUL) == 0
+            || _interruptLinesChanged | _stopRequested)
+            return null;
+        UnitBudget -= executed;
+        _chainedInstructions += executed;
+        _currentUnitId = u.Id;
+        _chainedRuns++;
+        return u;
+    }
+
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private Unit? FindUnitSlow(ulong pc, int key)
     {
@@ -264,13 +296,43 @@ public sealed unsafe partial class Cpu
         return u;
     }
 
-    /// <summary>The bound of the translation cache: past it everything is dropped and rebuilt as it runs (QEMU does the
-    /// same when its code buffer fills); compiled methods are collectible, so their memory goes with them.</summary>
+    /// <summary>The bound of the translation cache. Past it the units that never got hot are dropped (a boot runs
+    /// a hundred thousand blocks of init code once or a few times); only if that leaves it more than half full is
+    /// everything dropped and rebuilt as it runs, as QEMU does when its code buffer fills. Compiled methods are
+    /// collectible, so their memory goes with them.</summary>
     private const int MaxUnits = 65_536;
+
+    private void EvictColdUnits()
+    {
+        _cacheEvictions++;
+        List<ulong>? emptied = null;
+        foreach (var (page, cp) in _codePages)
+        {
+            var list = cp.Units;
+            int kept = 0;
+            for (int i = 0; i < list.Count; i++)
+            {
+                var u = list[i];
+                if (u.Compiled != null || u.CompileRequested || u.Id == _currentUnitId) { list[kept++] = u; continue; }
+                u.Invalid = true;
+                _units.Remove((u.Va, u.Pa, u.Key));
+            }
+            if (kept == list.Count) continue;
+            list.RemoveRange(kept, list.Count - kept);
+            if (kept == 0) (emptied ??= []).Add(page);
+            else cp.Recover();
+        }
+        foreach (var page in emptied ?? [])
+        {
+            _codePages.Remove(page);
+            Bus.CodePages.Release(page);
+        }
+        if (_units.Count >= MaxUnits / 2) FlushTranslations();
+    }
 
     private Unit? BuildUnit(ulong pc, ulong pa, int key)
     {
-        if (_units.Count >= MaxUnits) { FlushTranslations(); _cacheEvictions++; }
+        if (_units.Count >= MaxUnits) EvictColdUnits();
         ulong page = pa & ~0xFFFUL;
         byte* host = Bus.RamPointer(page, 0x1000, false);
         if (host == null) return null;
@@ -431,7 +493,7 @@ public sealed unsafe partial class Cpu
         try
         {
             int el = u.Key & 3, spSel = (u.Key >> 2) & 1, pan = (u.Key >> 3) & 1;
-            var b = new IlUnitBuilder($"unit_{u.Va:X}", Features, el, spSel, FastTlb.Table((el << 1) | pan));
+            var b = new IlUnitBuilder($"unit_{u.Va:X}", Features, el, spSel, FastTlb.Table((el << 1) | pan), Config.JitChaining ? u.Key : -1);
             var em = new IlEmitter { B = b };
             var handlers = SemanticsBinder<IlEmitter, IlVal>.Handlers;
             var region = u.Region ?? [u];
@@ -440,9 +502,11 @@ public sealed unsafe partial class Cpu
             b.EnterAt([.. region.Select(block => labels[block.Va].Label)]);
             Func<ulong, (System.Reflection.Emit.Label, int)?> internalTarget = va => labels.TryGetValue(va, out var l) ? l : null;
             int compiled = 0;
-            foreach (var block in region)
+            var liveOut = FlagsLiveOut(region);
+            for (int k = 0; k < region.Length; k++)
             {
-                b.BeginBlock(labels[block.Va].Label, internalTarget);
+                var block = region[k];
+                b.BeginBlock(labels[block.Va].Label, internalTarget, liveOut[k]);
                 var insns = block.Insns;
                 for (int i = 0; i < insns.Length; i++)
                 {
@@ -461,6 +525,9 @@ public sealed unsafe partial class Cpu
             Interlocked.Add(ref _emitTicks, emitted - start);
             fn(null, 0);   // compiles the method now, on this thread (with no state it returns at once)
             u.Compiled = fn;
+            // The other blocks enter the same method: published now, they can be chained to before the dispatcher runs them.
+            foreach (var block in region)
+                if (block.Host == u) block.Compiled = fn;
             Interlocked.Increment(ref _unitsCompiled);
             Interlocked.Add(ref _insnsCompiled, compiled);
         }
@@ -491,6 +558,53 @@ public sealed unsafe partial class Cpu
         return false;
     }
 
+    /// <summary>
+    /// For each block of a region: whether NZCV as the block leaves it may be read after it. A block's flags are live on
+    /// entry when one of its instructions reads them or may fault (an exception saves NZCV) before one writes them,
+    /// or when none writes them and they are live on its exit; they are live on exit when they are live on entry to a
+    /// successor in the region, and always on a way out of the region (the dispatcher, the next unit or an interrupt
+    /// may read them). Solved by iterating to the fixed point from "dead everywhere".
+    /// </summary>
+    private static bool[] FlagsLiveOut(Unit[] region)
+    {
+        int n = region.Length;
+        var liveIn = new bool[n];
+        var liveOut = new bool[n];
+        if (n == 1) { liveOut[0] = true; return liveOut; }
+        var index = new Dictionary<ulong, int>(n);
+        for (int i = 0; i < n; i++) index[region[i].Va] = i;
+        bool LiveAt(ulong va) => !index.TryGetValue(va, out int k) || liveIn[k];
+        for (bool changed = true; changed;)
+        {
+            changed = false;
+            for (int i = n - 1; i >= 0; i--)
+            {
+                var insns = region[i].Insns;
+                ref DecodedInsn last = ref insns[^1];
+                ulong next = region[i].Va + (ulong)insns.Length * 4;
+                bool outLive;
+                if ((last.Info & InsnInfo.DirectBranch) != 0)
+                {
+                    outLive = LiveAt(next - 4 + (ulong)last.BranchOffset);
+                    if ((last.Info & InsnInfo.ConditionalBranch) != 0) outLive |= LiveAt(next);
+                }
+                else if ((last.Info & InsnInfo.EndsUnit) != 0) outLive = true;
+                else outLive = LiveAt(next);
+                bool inLive = outLive;
+                for (int k = insns.Length - 1; k >= 0; k--)
+                {
+                    var info = insns[k].Info;
+                    if ((info & InsnInfo.WritesFlags) != 0) inLive = false;
+                    if ((info & (InsnInfo.ReadsFlags | InsnInfo.MayFault)) != 0) inLive = true;
+                }
+                if (inLive != liveIn[i] || outLive != liveOut[i]) changed = true;
+                liveIn[i] = inLive;
+                liveOut[i] = outLive;
+            }
+        }
+        return liveOut;
+    }
+
     // ---- the dispatch loop ----
 
     /// <summary>The translating engine's run loop: same contract as the interpreter's.</summary>
@@ -501,6 +615,8 @@ public sealed unsafe partial class Cpu
         var r = StartRun(limits, timeoutCheckEvery: 256);
         var e = new Eval(this);
         int threshold = Config.JitThreshold;
+        _chainingAllowed = Config.JitChaining;
+        _untilPage = r.Until & ~0xFFFUL;
 
         while (true)
         {
@@ -543,7 +659,8 @@ public sealed unsafe partial class Cpu
                 // when it lies in one of the region's blocks, only the first block runs. A loop inside a unit also
                 // comes back here at least every MaxUnitRun instructions, for the host timeout.
                 UnitBudget = until != ulong.MaxValue && u.RegionHolds(until) ? len : left > MaxUnitRun ? MaxUnitRun : (int)left;
-                n = fn(StatePointer, u.EntryIndex);
+                n = fn(StatePointer, u.EntryIndex) + _chainedInstructions;
+                _chainedInstructions = 0;
                 _insnsCompiledRun += (ulong)n;
                 _compiledRuns++;
             }

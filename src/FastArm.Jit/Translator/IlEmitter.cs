@@ -180,7 +180,10 @@ internal sealed unsafe class IlUnitBuilder
             MsrImmediate = C(nameof(Cpu.MsrImmediate)), SysInstruction = C(nameof(Cpu.SysInstruction)), Hint = C(nameof(Cpu.Hint)),
             Barrier = C(nameof(Cpu.Barrier)), ExceptionGenerating = C(nameof(Cpu.ExceptionGenerating)), ExceptionReturn = C(nameof(Cpu.ExceptionReturn)),
             RaiseUndefined = C(nameof(Cpu.RaiseUndefined)), CheckFPAdvSIMDEnabled = C(nameof(Cpu.CheckFPAdvSIMDEnabled)),
-            CheckSpAlignment = C(nameof(Cpu.CheckSpAlignment)), BranchAddr = C(nameof(Cpu.BranchAddr));
+            CheckSpAlignment = C(nameof(Cpu.CheckSpAlignment)), BranchAddr = C(nameof(Cpu.BranchAddr)), ChainTo = C(nameof(Cpu.ChainTo)),
+            InvokeUnit = typeof(UnitFn).GetMethod(nameof(UnitFn.Invoke))!;
+        public static readonly FieldInfo UnitCompiled = typeof(Unit).GetField(nameof(Unit.Compiled))!,
+            UnitEntryIndex = typeof(Unit).GetField(nameof(Unit.EntryIndex))!;
         public static readonly FieldInfo ExceptionTaken = typeof(Cpu).GetField(nameof(Cpu.ExceptionTaken), Any)!,
             UnitInvalidated = typeof(Cpu).GetField(nameof(Cpu.UnitInvalidated), Any)!,
             UnitBudget = typeof(Cpu).GetField(nameof(Cpu.UnitBudget), Any)!,
@@ -195,6 +198,9 @@ internal sealed unsafe class IlUnitBuilder
     public readonly int SpOffset;
     private readonly int _el;
     private readonly FastTlbEntry* _tlb;
+    /// <summary>The unit key of the code being built, which units chained to must have; -1: no chaining.</summary>
+    private readonly int _chainKey;
+    private LocalBuilder? _chainUnit;
 
     private readonly LocalBuilder?[] _xLocal = new LocalBuilder?[31];
     private readonly bool[] _xValid = new bool[31];
@@ -217,13 +223,19 @@ internal sealed unsafe class IlUnitBuilder
     private readonly List<(Label Label, int Count)> _faultExits = [];
     private Label? _faultExit;
 
-    public IlUnitBuilder(string name, Feature features, int el, int spSel, FastTlbEntry* tlb)
+    public IlUnitBuilder(string name, Feature features, int el, int spSel, FastTlbEntry* tlb, int chainKey = -1)
     {
         Features = features;
         _el = el;
         _tlb = tlb;
+        _chainKey = chainKey;
         SpOffset = Offsets.SpEl + (spSel == 0 ? 0 : el) * 8;
-        _method = new DynamicMethod(name, typeof(int), [typeof(Cpu), typeof(CpuState*), typeof(int)], typeof(Cpu), skipVisibility: true);
+        _method = new DynamicMethod(name, typeof(int), [typeof(Cpu), typeof(CpuState*), typeof(int)], typeof(Cpu), skipVisibility: true)
+        {
+            // Every local is written before it is read (the instruction count is set below): with zero-initialisation
+            // each call cleared the whole frame, hundreds of bytes of temporaries, before running a few instructions.
+            InitLocals = false,
+        };
         _il = _method.GetILGenerator();
         // Called with no state, the method returns at once: the translator calls it so to have RyuJIT compile it on the
         // translating thread rather than at its first real run.
@@ -238,6 +250,8 @@ internal sealed unsafe class IlUnitBuilder
         _il.Emit(OpCodes.Ldc_I4_0);
         _il.Emit(OpCodes.Stfld, M.ExceptionTaken);
         _executed = _il.DeclareLocal(typeof(int));
+        _il.Emit(OpCodes.Ldc_I4_0);
+        _il.Emit(OpCodes.Stloc, _executed);
     }
 
     public Label DefineLabel() => _il.DefineLabel();
@@ -258,14 +272,18 @@ internal sealed unsafe class IlUnitBuilder
     /// <summary>
     /// Starts a block of the unit at <paramref name="label"/>. <paramref name="internalTarget"/> maps a branch target to
     /// the label of a block of this unit (null: leave the unit). Paths meet at a block's start, so what the
-    /// emitter knew about registers and checks is forgotten there.
+    /// emitter knew about registers, checks and pending flags is forgotten there. <paramref name="flagsLiveOut"/>:
+    /// false when every block of the unit this one can go to overwrites NZCV before reading it or faulting, so a
+    /// jump to them need not store it (exits from the unit always do).
     /// </summary>
-    public void BeginBlock(Label label, Func<ulong, (Label Label, int Length)?> internalTarget)
+    public void BeginBlock(Label label, Func<ulong, (Label Label, int Length)?> internalTarget, bool flagsLiveOut = true)
     {
         _il.MarkLabel(label);
         _internalTarget = internalTarget;
         ForgetX();
         _fpChecked = false;
+        _lazy = LazyFlags.None;   // paths meet here: the state's NZCV is the truth
+        _flagsLiveOut = flagsLiveOut;
     }
 
     public int IlSize => _il.ILOffset;
@@ -306,11 +324,7 @@ internal sealed unsafe class IlUnitBuilder
         if (_branchTarget is { } target)
         {
             if (target.IsConst) GoTo(target.Value);
-            else
-            {
-                StoreState(Offsets.PC, target);
-                EmitReturn(count);
-            }
+            else Leave(target, count);
             return true;
         }
         if (_condBranch is { } cb)
@@ -329,6 +343,7 @@ internal sealed unsafe class IlUnitBuilder
             LdCpu();
             _il.Emit(OpCodes.Ldfld, M.UnitInvalidated);
             _il.Emit(OpCodes.Brfalse, go);
+            EmitMaterialize();
             StoreState(Offsets.PC, new IlVal(InsnPc + 4));
             EmitReturn(count);
             _il.MarkLabel(go);
@@ -337,6 +352,7 @@ internal sealed unsafe class IlUnitBuilder
         {
             if (stateChanged)
             {
+                EmitMaterialize();
                 StoreState(Offsets.PC, new IlVal(InsnPc + 4));
                 EmitReturn(count);
             }
@@ -354,11 +370,21 @@ internal sealed unsafe class IlUnitBuilder
     {
         if (_internalTarget(target) is { } next)
         {
+            // NZCV goes into the state unless the blocks after this one overwrite it first; leaving for the dispatcher
+            // (where an interrupt may be taken, which saves it) stores it either way.
+            bool pending = _lazy != LazyFlags.None && !_flagsLiveOut;
+            if (!pending) EmitMaterialize();
             _il.Emit(OpCodes.Ldloc, _executed);
             _il.Emit(OpCodes.Ldc_I4, _insnIndex + 1);
             _il.Emit(OpCodes.Add);
             _il.Emit(OpCodes.Stloc, _executed);
             if (!_leaveTo.TryGetValue(target, out var leave)) _leaveTo[target] = leave = _il.DefineLabel();
+            Label? sharedLeave = null;
+            if (pending)
+            {
+                sharedLeave = leave;
+                leave = _il.DefineLabel();
+            }
             // The next block runs whole only within the instruction budget (the dispatcher's limits are exact)...
             _il.Emit(OpCodes.Ldloc, _executed);
             _il.Emit(OpCodes.Ldc_I4, next.Length);
@@ -376,10 +402,53 @@ internal sealed unsafe class IlUnitBuilder
             _il.Emit(OpCodes.Ldfld, M.StopRequested);
             _il.Emit(OpCodes.Brtrue, leave);
             _il.Emit(OpCodes.Br, next.Label);
+            if (sharedLeave is { } shared)
+            {
+                _il.MarkLabel(leave);
+                EmitMaterialize();
+                _il.Emit(OpCodes.Br, shared);
+            }
             return;
         }
-        StoreState(Offsets.PC, new IlVal(target));
-        EmitReturn(_insnIndex + 1);
+        Leave(new IlVal(target), _insnIndex + 1);
+    }
+
+    /// <summary>
+    /// Leaves the unit for <paramref name="target"/> after <paramref name="count"/> instructions of the current block:
+    /// into the next compiled unit by a tail call when <see cref="Cpu.ChainTo"/> allows (the stack does not grow, and
+    /// the count reaches the dispatcher through the CPU), else back to the dispatcher with PC = target.
+    /// </summary>
+    private void Leave(IlVal target, int count)
+    {
+        EmitMaterialize();
+        if (_chainKey < 0)
+        {
+            StoreState(Offsets.PC, target);
+            EmitReturn(count);
+            return;
+        }
+        var dispatch = _il.DefineLabel();
+        _chainUnit ??= _il.DeclareLocal(typeof(Unit));
+        LdCpu();
+        Push(target);
+        _il.Emit(OpCodes.Ldloc, _executed);
+        _il.Emit(OpCodes.Ldc_I4, count);
+        _il.Emit(OpCodes.Add);
+        _il.Emit(OpCodes.Ldc_I4, _chainKey);
+        _il.Emit(OpCodes.Call, M.ChainTo);
+        _il.Emit(OpCodes.Stloc, _chainUnit);
+        _il.Emit(OpCodes.Ldloc, _chainUnit);
+        _il.Emit(OpCodes.Brfalse, dispatch);
+        _il.Emit(OpCodes.Ldloc, _chainUnit);
+        _il.Emit(OpCodes.Ldfld, M.UnitCompiled);
+        LdState();
+        _il.Emit(OpCodes.Ldloc, _chainUnit);
+        _il.Emit(OpCodes.Ldfld, M.UnitEntryIndex);
+        _il.Emit(OpCodes.Tailcall);
+        _il.Emit(OpCodes.Callvirt, M.InvokeUnit);
+        _il.Emit(OpCodes.Ret);
+        _il.MarkLabel(dispatch);
+        EmitReturn(count);
     }
 
     private void EmitReturn(int count)
@@ -585,6 +654,59 @@ internal sealed unsafe class IlUnitBuilder
     }
 
     // ---- flags ----
+    //
+    // NZCV is lazy: a flag-setting instruction keeps its operands and result in locals of their own, and NZCV is
+    // computed from them only where it can be observed: by an instruction that reads all of it (MRS, ADC's carry, a
+    // condition that cannot be had from the operands), by a call into the CPU (which may take an exception, and an
+    // exception saves NZCV in SPSR), on every way out of the method, and at a block's end when a successor may read it
+    // (Cpu.FlagsLiveOut). A condition on the flags of a compare or a logical instruction of the same block is
+    // evaluated on the operands directly (CMP + B.cond, TST + CSEL), as a compiler would.
+
+    private enum LazyFlags { None, Add, Logical }
+    private LazyFlags _lazy;
+    private int _lazyBits;
+    private IlVal _lazyA, _lazyB, _lazyCarry, _lazyResult;
+    private LocalBuilder? _flagA, _flagB, _flagCarry, _flagResult;
+    // Whether the flags leaving the current block may be read after it (false: every successor overwrites them first).
+    private bool _flagsLiveOut = true;
+
+    /// <summary>A value that must outlive the instruction's temporaries: constants stay, locals are copied.</summary>
+    private IlVal Keep(IlVal v, ref LocalBuilder? slot)
+    {
+        if (v.IsConst) return v;
+        slot ??= _il.DeclareLocal(typeof(ulong));
+        Push(v);
+        _il.Emit(OpCodes.Stloc, slot);
+        return new IlVal(slot);
+    }
+
+    /// <summary>Emits the store of the pending NZCV into the state, on the current path only (a slow path, a side exit).</summary>
+    private void EmitMaterialize()
+    {
+        if (_lazy == LazyFlags.None) return;
+        StateAddress(Offsets.Nzcv);
+        if (_lazy == LazyFlags.Logical)
+        {
+            Push(_lazyResult);
+            _il.Emit(OpCodes.Call, _lazyBits == 32 ? M.Logical32 : M.Logical64);
+        }
+        else
+        {
+            Push(_lazyA);
+            Push(_lazyB);
+            Push(_lazyCarry);
+            if (_lazyBits == 64) { Push(_lazyResult); _il.Emit(OpCodes.Call, M.Add64); }
+            else _il.Emit(OpCodes.Call, M.Add32);
+        }
+        _il.Emit(OpCodes.Stind_I4);
+    }
+
+    /// <summary>The state's NZCV is made exact here, on the main path: every later point of the block sees it stored.</summary>
+    private void Materialize()
+    {
+        EmitMaterialize();
+        _lazy = LazyFlags.None;
+    }
 
     public IlVal AddWithCarry(IlVal a, IlVal b, IlVal carryIn, int bits, bool setFlags)
     {
@@ -594,26 +716,28 @@ internal sealed unsafe class IlUnitBuilder
         if (!(carryIn.IsConst && carryIn.Value == 0)) { Push(carryIn); _il.Emit(OpCodes.Add); }
         if (bits == 32) { _il.Emit(OpCodes.Conv_U4); _il.Emit(OpCodes.Conv_U8); }
         var r = StoreTemp();
-        if (setFlags && !_flagsDead)
+        if (setFlags)
         {
-            StateAddress(Offsets.Nzcv);
-            Push(a);
-            Push(b);
-            Push(carryIn);
-            if (bits == 64) { Push(r); _il.Emit(OpCodes.Call, M.Add64); }
-            else _il.Emit(OpCodes.Call, M.Add32);
-            _il.Emit(OpCodes.Stind_I4);
+            if (_flagsDead) _lazy = LazyFlags.None;   // overwritten before anything can see it: never computed
+            else
+            {
+                _lazy = LazyFlags.Add;
+                _lazyBits = bits;
+                _lazyA = Keep(a, ref _flagA);
+                _lazyB = Keep(b, ref _flagB);
+                _lazyCarry = Keep(carryIn, ref _flagCarry);
+                _lazyResult = Keep(r, ref _flagResult);
+            }
         }
         return r;
     }
 
     public void SetFlagsLogical(IlVal result, int bits)
     {
-        if (_flagsDead) return;
-        StateAddress(Offsets.Nzcv);
-        Push(result);
-        _il.Emit(OpCodes.Call, bits == 32 ? M.Logical32 : M.Logical64);
-        _il.Emit(OpCodes.Stind_I4);
+        if (_flagsDead) { _lazy = LazyFlags.None; return; }
+        _lazy = LazyFlags.Logical;
+        _lazyBits = bits;
+        _lazyResult = Keep(result, ref _flagResult);
     }
 
     private void PushNzcv()
@@ -624,6 +748,7 @@ internal sealed unsafe class IlUnitBuilder
 
     public IlVal LoadNzcv()
     {
+        Materialize();
         PushNzcv();
         _il.Emit(OpCodes.Conv_U8);
         return StoreTemp();
@@ -631,6 +756,7 @@ internal sealed unsafe class IlUnitBuilder
 
     public void StoreNzcv(IlVal v)
     {
+        _lazy = LazyFlags.None;
         if (_flagsDead) return;
         StateAddress(Offsets.Nzcv);
         Push(v);
@@ -651,14 +777,73 @@ internal sealed unsafe class IlUnitBuilder
 
     public IlVal CarryFlag()
     {
+        Materialize();
         PushFlag(29);
         _il.Emit(OpCodes.Conv_U8);
         return StoreTemp();
     }
 
-    /// <summary>ConditionHolds(cond) as IL on NZCV: N = bit 31, Z = 30, C = 29, V = 28.</summary>
+    /// <summary>Pushes <paramref name="v"/> at the width of the pending flags, as a signed or unsigned int32/int64.</summary>
+    private void PushAtWidth(IlVal v, bool signed)
+    {
+        Push(v);
+        if (_lazyBits == 32) _il.Emit(signed ? OpCodes.Conv_I4 : OpCodes.Conv_U4);
+    }
+
+    /// <summary>
+    /// The condition computed from the pending flags' operands, or false when it cannot be (then NZCV is read).
+    /// Logical: N = sign of the result, Z = result is zero, C = V = 0. Compare (a + ~m + 1): the conditions are the
+    /// comparisons of a with m, and EQ/NE/MI/PL those of the result.
+    /// </summary>
+    private bool TryFusedCondition(int cond)
+    {
+        int c = cond >> 1;
+        bool sub = _lazy == LazyFlags.Add && _lazyCarry.IsConst && _lazyCarry.Value == 1;
+        if (_lazy == LazyFlags.Logical || c is 0 or 2)
+        {
+            if (_lazy == LazyFlags.None) return false;
+            if (_lazy == LazyFlags.Add && c is not (0 or 2)) return false;
+            switch (c)
+            {
+                case 0: PushAtWidth(_lazyResult, false); _il.Emit(OpCodes.Ldc_I4_0); if (_lazyBits == 64) _il.Emit(OpCodes.Conv_I8); _il.Emit(OpCodes.Ceq); break;  // EQ: Z
+                case 2: PushAtWidth(_lazyResult, true); _il.Emit(OpCodes.Ldc_I4_0); if (_lazyBits == 64) _il.Emit(OpCodes.Conv_I8); _il.Emit(OpCodes.Clt); break;   // MI: N
+                case 1: case 3: case 4: _il.Emit(OpCodes.Ldc_I4_0); break;   // CS, VS, HI: C = V = 0
+                case 5: PushAtWidth(_lazyResult, true); _il.Emit(OpCodes.Ldc_I4_0); if (_lazyBits == 64) _il.Emit(OpCodes.Conv_I8); _il.Emit(OpCodes.Clt); _il.Emit(OpCodes.Ldc_I4_1); _il.Emit(OpCodes.Xor); break;   // GE: !N
+                case 6: PushAtWidth(_lazyResult, true); _il.Emit(OpCodes.Ldc_I4_0); if (_lazyBits == 64) _il.Emit(OpCodes.Conv_I8); _il.Emit(OpCodes.Cgt); break;  // GT: !Z && !N
+                default: return false;
+            }
+            return true;
+        }
+        if (!sub) return false;
+        // a - m with m = ~b: unsigned and signed comparisons of a and m at the operation's width.
+        void PushM(bool signed)
+        {
+            Push(_lazyB);
+            _il.Emit(OpCodes.Not);
+            if (_lazyBits == 32) _il.Emit(signed ? OpCodes.Conv_I4 : OpCodes.Conv_U4);
+        }
+        switch (c)
+        {
+            case 1: PushAtWidth(_lazyA, false); PushM(false); _il.Emit(OpCodes.Clt_Un); _il.Emit(OpCodes.Ldc_I4_1); _il.Emit(OpCodes.Xor); break;  // CS: a >= m
+            case 4: PushAtWidth(_lazyA, false); PushM(false); _il.Emit(OpCodes.Cgt_Un); break;                                                     // HI: a > m
+            case 5: PushAtWidth(_lazyA, true); PushM(true); _il.Emit(OpCodes.Clt); _il.Emit(OpCodes.Ldc_I4_1); _il.Emit(OpCodes.Xor); break;      // GE: a >= m (signed)
+            case 6: PushAtWidth(_lazyA, true); PushM(true); _il.Emit(OpCodes.Cgt); break;                                                          // GT: a > m (signed)
+            default: return false;                                                                                                                // VS/VC
+        }
+        return true;
+    }
+
+    /// <summary>ConditionHolds(cond): from the pending flags' operands when possible, else as IL on NZCV
+    /// (N = bit 31, Z = 30, C = 29, V = 28).</summary>
     public IlVal Condition(int cond)
     {
+        if (TryFusedCondition(cond))
+        {
+            if ((cond & 1) != 0) { _il.Emit(OpCodes.Ldc_I4_1); _il.Emit(OpCodes.Xor); }
+            _il.Emit(OpCodes.Conv_U8);
+            return StoreTemp();
+        }
+        Materialize();
         switch (cond >> 1)
         {
             case 0: PushFlag(30); break;                                   // EQ: Z
@@ -736,6 +921,7 @@ internal sealed unsafe class IlUnitBuilder
     /// <summary>A call of a Cpu method that returns a value and may raise an exception.</summary>
     public IlVal CpuCall(MethodInfo m, bool mayStore, params IlVal[] args)
     {
+        Materialize();
         SyncPc();
         LdCpu();
         PushArgs(m, args);
@@ -749,6 +935,7 @@ internal sealed unsafe class IlUnitBuilder
 
     public void CpuCallVoid(MethodInfo m, bool mayStore, params IlVal[] args)
     {
+        Materialize();
         SyncPc();
         LdCpu();
         PushArgs(m, args);
@@ -770,6 +957,7 @@ internal sealed unsafe class IlUnitBuilder
         _il.Emit(OpCodes.Conv_I8);
         _il.Emit(OpCodes.And);
         _il.Emit(OpCodes.Brfalse, ok);
+        EmitMaterialize();
         EmitPcStore();
         LdCpu();
         _il.Emit(OpCodes.Call, M.CheckSpAlignment);
@@ -784,6 +972,7 @@ internal sealed unsafe class IlUnitBuilder
         if (_fpChecked) return;
         _fpChecked = true;
         var ok = _il.DefineLabel();
+        Materialize();
         SyncPc();
         LdCpu();
         _il.Emit(OpCodes.Call, M.CheckFPAdvSIMDEnabled);
@@ -796,6 +985,7 @@ internal sealed unsafe class IlUnitBuilder
     {
         if (helper.Target != null || !helper.Method.IsStatic)
             throw new InvalidOperationException($"state helper {helper.Method.Name} must be a static method");
+        Materialize();   // state helpers read and write NZCV in the state
         LdState();
         _il.Emit(OpCodes.Ldc_I4, a);
         _il.Emit(OpCodes.Ldc_I4, b);
@@ -878,6 +1068,7 @@ internal sealed unsafe class IlUnitBuilder
             _il.Emit(OpCodes.Br, done);
         }
         _il.MarkLabel(slow);
+        EmitMaterialize();
         EmitPcStore();
         LdCpu();
         Push(address);
@@ -910,6 +1101,7 @@ internal sealed unsafe class IlUnitBuilder
             _il.Emit(OpCodes.Br, done);
         }
         _il.MarkLabel(slow);
+        EmitMaterialize();
         EmitPcStore();
         LdCpu();
         Push(address);
@@ -927,6 +1119,7 @@ internal sealed unsafe class IlUnitBuilder
     {
         var l = Temp();
         var h = Temp();
+        Materialize();
         SyncPc();
         LdCpu();
         Push(address);
@@ -943,6 +1136,7 @@ internal sealed unsafe class IlUnitBuilder
     {
         var o0 = Temp();
         var o1 = Temp();
+        Materialize();
         SyncPc();
         LdCpu();
         Push(address);
