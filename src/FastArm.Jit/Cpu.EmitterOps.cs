@@ -68,4 +68,12 @@ public sealed unsafe partial class Cpu
 
     /// <summary>A plain store for generated code's slow path (its fast TLB test already failed).</summary>
     internal bool StoreOp(ulong address, int size, ulong value, MemOp op) => TryWriteSlow(address, size, value, op);
+
+    /// <summary>A store pair for generated code's slow path (one of its two fast TLB tests failed): both locations
+    /// are probed before either is written, as the semantics do (LoadStore.Pair).</summary>
+    internal void StorePairOp(ulong a1, ulong v1, ulong a2, ulong v2, int size, MemOp op)
+    {
+        if (TryWrite(a1, size, v1, op | MemOp.Probe) && TryWrite(a2, size, v2, op | MemOp.Probe) && TryWrite(a1, size, v1, op))
+            TryWrite(a2, size, v2, op);
+    }
 }

@@ -401,9 +401,10 @@ public sealed unsafe partial class Cpu
             if ((last.Info & InsnInfo.DirectBranch) != 0)
             {
                 successors[ns++] = lastPc + (ulong)last.BranchOffset;
-                if ((last.Info & InsnInfo.ConditionalBranch) != 0) successors[ns++] = next;
+                // After a call, where its RET comes back to: compiled code predicts returns into the region.
+                if ((last.Info & (InsnInfo.ConditionalBranch | InsnInfo.Call)) != 0) successors[ns++] = next;
             }
-            else if ((last.Info & InsnInfo.EndsUnit) == 0) successors[ns++] = next;
+            else if ((last.Info & (InsnInfo.EndsUnit | InsnInfo.Call)) != InsnInfo.EndsUnit) successors[ns++] = next;
             for (int j = 0; j < ns; j++)
             {
                 ulong va = successors[j];
@@ -501,6 +502,9 @@ public sealed unsafe partial class Cpu
             foreach (var block in region) labels[block.Va] = (b.DefineLabel(), block.Insns.Length);
             b.EnterAt([.. region.Select(block => labels[block.Va].Label)]);
             Func<ulong, (System.Reflection.Emit.Label, int)?> internalTarget = va => labels.TryGetValue(va, out var l) ? l : null;
+            // Blocks that follow a call in the region: a RET that comes back to one of them goes there directly.
+            b.ReturnPoints = [.. region.Where(block => (block.Insns[^1].Info & InsnInfo.Call) != 0)
+                .Select(block => block.Va + (ulong)block.Length * 4).Where(labels.ContainsKey).Distinct().Take(8)];
             int compiled = 0;
             var liveOut = FlagsLiveOut(region);
             for (int k = 0; k < region.Length; k++)

@@ -31,8 +31,8 @@ public struct IlEmitter : IA64Emitter<IlVal>
     public readonly IlVal Const(ulong value) => new(value);
     public readonly IlVal X(int n) => n == 31 ? new IlVal(0) : B.ReadX(n);
     public readonly void SetX(int n, IlVal value) { if (n != 31) B.WriteX(n, value); }
-    public readonly IlVal Sp() => B.LoadState(B.SpOffset);
-    public readonly void SetSp(IlVal value) => B.StoreState(B.SpOffset, value);
+    public readonly IlVal Sp() => B.ReadX(IlUnitBuilder.SpSlot);
+    public readonly void SetSp(IlVal value) => B.WriteX(IlUnitBuilder.SpSlot, value);
     public readonly void CheckSpAlignment() => B.CheckSpAlignment();
 
     public readonly IlVal VReg(int n, int half) => B.LoadState(IlUnitBuilder.Offsets.V + (n * 2 + half) * 8);
@@ -85,8 +85,7 @@ public struct IlEmitter : IA64Emitter<IlVal>
     public readonly IlVal Load(IlVal address, int size, MemOp op = MemOp.None) => B.Load(address, size, op);
     public readonly void Store(IlVal address, IlVal value, int size, MemOp op = MemOp.None) => B.Store(address, value, size, op);
     public readonly void Load128(IlVal address, out IlVal lo, out IlVal hi, MemOp op = MemOp.None) => B.Load128(address, op, out lo, out hi);
-    public readonly void Store128(IlVal address, IlVal lo, IlVal hi, MemOp op = MemOp.None) =>
-        B.CpuCallVoid(IlUnitBuilder.M.Store128Op, true, address, lo, hi, B.I4(op));
+    public readonly void Store128(IlVal address, IlVal lo, IlVal hi, MemOp op = MemOp.None) => B.Store128(address, lo, hi, op);
     public readonly IlVal LoadExclusive(IlVal address, int size, int monitorSize, MemOp op) =>
         B.CpuCall(IlUnitBuilder.M.LoadExclusiveOp, false, address, B.I4(size), B.I4(monitorSize), B.I4(op));
     public readonly IlVal StoreExclusive(IlVal address, IlVal value, int size, MemOp op) =>
@@ -103,7 +102,7 @@ public struct IlEmitter : IA64Emitter<IlVal>
 
     public readonly void Branch(ulong target, BranchKind kind = BranchKind.Jump) => B.Branch(target);
     public readonly void BranchIf(IlVal cond, ulong target) => B.BranchIf(cond, target);
-    public readonly void BranchIndirect(IlVal target, BranchKind kind) => B.BranchIndirect(target);
+    public readonly void BranchIndirect(IlVal target, BranchKind kind) => B.BranchIndirect(target, kind);
 
     public readonly IlVal ReadSysReg(uint encoding) => B.CpuCall(IlUnitBuilder.M.ReadSysReg, false, B.I4((int)encoding));
     public readonly void WriteSysReg(uint encoding, IlVal value) => B.CpuCallVoid(IlUnitBuilder.M.WriteSysReg, false, B.I4((int)encoding), value);
@@ -173,7 +172,7 @@ internal sealed unsafe class IlUnitBuilder
             UMulHigh = F(nameof(Flags.UMulHigh)), SMulHigh = F(nameof(Flags.SMulHigh)), UDiv = F(nameof(Flags.UDiv)), SDiv = F(nameof(Flags.SDiv)),
             Add64 = F(nameof(Flags.Add64)), Add32 = F(nameof(Flags.Add32)), Logical64 = F(nameof(Flags.Logical64)), Logical32 = F(nameof(Flags.Logical32));
         public static readonly MethodInfo StoreOp = C(nameof(Cpu.StoreOp)), LoadOp = C(nameof(Cpu.LoadOp)),
-            Load128Op = C(nameof(Cpu.Load128Op)), Store128Op = C(nameof(Cpu.Store128Op)), LoadExclusiveOp = C(nameof(Cpu.LoadExclusiveOp)),
+            Load128Op = C(nameof(Cpu.Load128Op)), Store128Op = C(nameof(Cpu.Store128Op)), StorePairOp = C(nameof(Cpu.StorePairOp)), LoadExclusiveOp = C(nameof(Cpu.LoadExclusiveOp)),
             StoreExclusiveOp = C(nameof(Cpu.StoreExclusiveOp)), StoreExclusivePairOp = C(nameof(Cpu.StoreExclusivePairOp)),
             ClearExclusive = C(nameof(Cpu.ClearExclusive)), AtomicRmwOp = C(nameof(Cpu.AtomicRmwOp)), CompareAndSwapOp = C(nameof(Cpu.CompareAndSwapOp)),
             CompareAndSwapPairOp = C(nameof(Cpu.CompareAndSwapPairOp)), ReadSysReg = C(nameof(Cpu.ReadSysReg)), WriteSysReg = C(nameof(Cpu.WriteSysReg)),
@@ -202,8 +201,10 @@ internal sealed unsafe class IlUnitBuilder
     private readonly int _chainKey;
     private LocalBuilder? _chainUnit;
 
-    private readonly LocalBuilder?[] _xLocal = new LocalBuilder?[31];
-    private readonly bool[] _xValid = new bool[31];
+    /// <summary>The register cache's slot for the current SP (X0..X30 are slots 0..30).</summary>
+    internal const int SpSlot = 31;
+    private readonly LocalBuilder?[] _xLocal = new LocalBuilder?[32];
+    private readonly bool[] _xValid = new bool[32];
     private readonly Stack<LocalBuilder> _freeTemps = new();
     private readonly List<LocalBuilder> _insnTemps = [];
     private LocalBuilder? _entry;
@@ -219,6 +220,9 @@ internal sealed unsafe class IlUnitBuilder
     private IlVal? _branchTarget;
     private bool _endedByCpu, _storesSlowly;
     private (IlVal Cond, ulong Target)? _condBranch;
+    private bool _isReturn;
+    /// <summary>The region's blocks that follow a call (set by the translator): RETs are predicted to come back to them.</summary>
+    public ulong[] ReturnPoints = [];
     // Exits taken when a call raised an exception: instruction index -> label (returns index + 1).
     private readonly List<(Label Label, int Count)> _faultExits = [];
     private Label? _faultExit;
@@ -302,6 +306,7 @@ internal sealed unsafe class IlUnitBuilder
         InsnPc = pc;
         _pcSynced = false;
         _branchTarget = null;
+        _isReturn = false;
         _condBranch = null;
         _endedByCpu = _storesSlowly = false;
         _faultExit = null;
@@ -312,6 +317,7 @@ internal sealed unsafe class IlUnitBuilder
     /// write, ISB...): the next instruction is looked up anew by the dispatcher, never reached inside the unit.</summary>
     public bool EndInstruction(bool lastInUnit, bool stateChanged = false)
     {
+        FlushProbes();   // (only a store pair probes, and its stores follow at once: nothing is held back here)
         foreach (var t in _insnTemps) _freeTemps.Push(t);
         _insnTemps.Clear();
         int count = _insnIndex + 1;
@@ -324,6 +330,7 @@ internal sealed unsafe class IlUnitBuilder
         if (_branchTarget is { } target)
         {
             if (target.IsConst) GoTo(target.Value);
+            else if (_isReturn && ReturnPoints.Length > 0) ReturnInto(target, count);
             else Leave(target, count);
             return true;
         }
@@ -411,6 +418,28 @@ internal sealed unsafe class IlUnitBuilder
             return;
         }
         Leave(new IlVal(target), _insnIndex + 1);
+    }
+
+    /// <summary>
+    /// A RET: when it comes back to a block of the region that follows a call (a function of the page called from the
+    /// page, the common case in C), it goes on there as a direct branch would; anywhere else, it leaves.
+    /// </summary>
+    private void ReturnInto(IlVal target, int count)
+    {
+        var stubs = new Label[ReturnPoints.Length];
+        for (int k = 0; k < ReturnPoints.Length; k++)
+        {
+            stubs[k] = _il.DefineLabel();
+            Push(target);
+            _il.Emit(OpCodes.Ldc_I8, (long)ReturnPoints[k]);
+            _il.Emit(OpCodes.Beq, stubs[k]);
+        }
+        Leave(target, count);
+        for (int k = 0; k < ReturnPoints.Length; k++)
+        {
+            _il.MarkLabel(stubs[k]);
+            GoTo(ReturnPoints[k]);
+        }
     }
 
     /// <summary>
@@ -527,12 +556,15 @@ internal sealed unsafe class IlUnitBuilder
         _il.Emit(OpCodes.Stind_I8);
     }
 
+    private int RegisterOffset(int n) => n == SpSlot ? SpOffset : Offsets.X + n * 8;
+
+    /// <summary>Xn (or SP, <see cref="SpSlot"/>): read from the state once per block, then from its local.</summary>
     public IlVal ReadX(int n)
     {
         var local = _xLocal[n] ??= _il.DeclareLocal(typeof(ulong));
         if (!_xValid[n])
         {
-            StateAddress(Offsets.X + n * 8);
+            StateAddress(RegisterOffset(n));
             _il.Emit(OpCodes.Ldind_I8);
             _il.Emit(OpCodes.Stloc, local);
             _xValid[n] = true;
@@ -548,7 +580,7 @@ internal sealed unsafe class IlUnitBuilder
         Push(v);
         _il.Emit(OpCodes.Stloc, local);
         _xValid[n] = true;
-        StateAddress(Offsets.X + n * 8);
+        StateAddress(RegisterOffset(n));
         _il.Emit(OpCodes.Ldloc, local);
         _il.Emit(OpCodes.Stind_I8);
     }
@@ -951,8 +983,7 @@ internal sealed unsafe class IlUnitBuilder
     {
         // Aligned SP passes whatever SCTLR says: only a misaligned one needs the CPU's check.
         var ok = _il.DefineLabel();
-        StateAddress(SpOffset);
-        _il.Emit(OpCodes.Ldind_I8);
+        Push(ReadX(SpSlot));
         _il.Emit(OpCodes.Ldc_I4, 15);
         _il.Emit(OpCodes.Conv_I8);
         _il.Emit(OpCodes.And);
@@ -997,10 +1028,21 @@ internal sealed unsafe class IlUnitBuilder
 
     // ---- loads and stores with the fast TLB inline ----
 
-    /// <summary>Pushes the address of the fast TLB entry for <paramref name="address"/> into the entry local.</summary>
-    private LocalBuilder TlbEntry(IlVal address)
+    /// <summary>The slow half of an inline memory access: NZCV and PC made exact for the CPU (which may take an
+    /// exception), then the CPU and the address pushed for the call of its method.</summary>
+    private void SlowPath(Label slow, IlVal address)
     {
-        _entry ??= _il.DeclareLocal(typeof(nint));
+        _il.MarkLabel(slow);
+        EmitMaterialize();
+        EmitPcStore();
+        LdCpu();
+        Push(address);
+    }
+
+    /// <summary>Pushes the address of the fast TLB entry for <paramref name="address"/> into the entry local.</summary>
+    private LocalBuilder TlbEntry(IlVal address, LocalBuilder? into = null)
+    {
+        var entry = into ?? (_entry ??= _il.DeclareLocal(typeof(nint)));
         _il.Emit(OpCodes.Ldc_I8, (long)_tlb);
         _il.Emit(OpCodes.Conv_I);
         Push(address);
@@ -1010,8 +1052,8 @@ internal sealed unsafe class IlUnitBuilder
         _il.Emit(OpCodes.And);
         _il.Emit(OpCodes.Conv_I);
         _il.Emit(OpCodes.Add);
-        _il.Emit(OpCodes.Stloc, _entry);
-        return _entry;
+        _il.Emit(OpCodes.Stloc, entry);
+        return entry;
     }
 
     private void HostAddress(IlVal address, LocalBuilder entry)
@@ -1067,11 +1109,7 @@ internal sealed unsafe class IlUnitBuilder
             _il.Emit(OpCodes.Stloc, r);
             _il.Emit(OpCodes.Br, done);
         }
-        _il.MarkLabel(slow);
-        EmitMaterialize();
-        EmitPcStore();
-        LdCpu();
-        Push(address);
+        SlowPath(slow, address);
         _il.Emit(OpCodes.Ldc_I4, size);
         _il.Emit(OpCodes.Ldc_I4, (int)op);
         _il.Emit(OpCodes.Call, M.LoadOp);
@@ -1081,7 +1119,88 @@ internal sealed unsafe class IlUnitBuilder
         return new IlVal(r);
     }
 
+    // A store pair (STP) probes both locations, then stores both (semantics: LoadStore.Pair), so that a fault on the
+    // second leaves memory untouched. Emitted as they come that is four fast TLB tests; the probes are held back
+    // instead and, when the two stores they announced follow, the pair is emitted as one: both tests, both stores,
+    // and one slow path (Cpu.StorePairOp) that does the probes and stores in full.
+    private readonly List<(IlVal Address, IlVal Value, int Size, MemOp Op)> _probes = [];
+    private int _probedStores;
+
+    private static bool Same(IlVal a, IlVal b) => a.Local == b.Local && a.Value == b.Value;
+
     public void Store(IlVal address, IlVal value, int size, MemOp op)
+    {
+        if ((op & MemOp.Probe) != 0 && (op & MemOp.Unprivileged) == 0 && _probes.Count < 2 && _probedStores == 0)
+        {
+            _probes.Add((address, value, size, op & ~MemOp.Probe));
+            return;
+        }
+        if (_probes.Count == 2 && (op & MemOp.Probe) == 0)
+        {
+            var announced = _probes[_probedStores];
+            if (Same(announced.Address, address) && Same(announced.Value, value) && announced.Size == size && announced.Op == op)
+            {
+                if (++_probedStores == 2) EmitStorePair();
+                return;
+            }
+        }
+        FlushProbes();
+        EmitStore(address, value, size, op);
+    }
+
+    /// <summary>What was held back, emitted as it came (a sequence that is not a plain store pair).</summary>
+    private void FlushProbes()
+    {
+        if (_probes.Count == 0) return;
+        var held = _probes.ToArray();
+        int stored = _probedStores;
+        _probes.Clear();
+        _probedStores = 0;
+        foreach (var p in held) EmitStore(p.Address, p.Value, p.Size, p.Op | MemOp.Probe);
+        for (int i = 0; i < stored; i++) EmitStore(held[i].Address, held[i].Value, held[i].Size, held[i].Op);
+    }
+
+    private LocalBuilder? _entry2;
+
+    private void EmitStorePair()
+    {
+        var (a1, v1, size, op) = _probes[0];
+        var (a2, v2, _, _) = _probes[1];
+        _probes.Clear();
+        _probedStores = 0;
+        var slow = _il.DefineLabel();
+        var done = _il.DefineLabel();
+        var e1 = TlbEntry(a1);
+        TagCompare(a1, e1, FastTlbEntry.WriteTagOffset, size, op, slow);
+        _entry2 ??= _il.DeclareLocal(typeof(nint));
+        var e2 = TlbEntry(a2, _entry2);
+        TagCompare(a2, e2, FastTlbEntry.WriteTagOffset, size, op, slow);
+        StoreHit(a1, v1, e1, size);
+        StoreHit(a2, v2, e2, size);
+        _il.Emit(OpCodes.Br, done);
+        SlowPath(slow, a1);
+        Push(v1);
+        Push(a2);
+        Push(v2);
+        _il.Emit(OpCodes.Ldc_I4, size);
+        _il.Emit(OpCodes.Ldc_I4, (int)op);
+        _il.Emit(OpCodes.Call, M.StorePairOp);
+        BranchIfExceptionTaken();
+        _il.MarkLabel(done);
+        _storesSlowly = true;
+    }
+
+    /// <summary>The store itself after a fast TLB hit.</summary>
+    private void StoreHit(IlVal address, IlVal value, LocalBuilder entry, int size)
+    {
+        HostAddress(address, entry);
+        Push(value);
+        if (size < 8) _il.Emit(OpCodes.Conv_U4);
+        if (size > 1) _il.Emit(OpCodes.Unaligned, (byte)1);
+        _il.Emit(size switch { 1 => OpCodes.Stind_I1, 2 => OpCodes.Stind_I2, 4 => OpCodes.Stind_I4, _ => OpCodes.Stind_I8 });
+    }
+
+    private void EmitStore(IlVal address, IlVal value, int size, MemOp op)
     {
         var slow = _il.DefineLabel();
         var done = _il.DefineLabel();
@@ -1090,21 +1209,10 @@ internal sealed unsafe class IlUnitBuilder
             var entry = TlbEntry(address);
             TagCompare(address, entry, FastTlbEntry.WriteTagOffset, size, op, slow);
             // A probe that hits: the store would not fault, and there is nothing to write.
-            if ((op & MemOp.Probe) == 0)
-            {
-                HostAddress(address, entry);
-                Push(value);
-                if (size < 8) _il.Emit(OpCodes.Conv_U4);
-                if (size > 1) _il.Emit(OpCodes.Unaligned, (byte)1);
-                _il.Emit(size switch { 1 => OpCodes.Stind_I1, 2 => OpCodes.Stind_I2, 4 => OpCodes.Stind_I4, _ => OpCodes.Stind_I8 });
-            }
+            if ((op & MemOp.Probe) == 0) StoreHit(address, value, entry, size);
             _il.Emit(OpCodes.Br, done);
         }
-        _il.MarkLabel(slow);
-        EmitMaterialize();
-        EmitPcStore();
-        LdCpu();
-        Push(address);
+        SlowPath(slow, address);
         _il.Emit(OpCodes.Ldc_I4, size);
         Push(value);
         _il.Emit(OpCodes.Ldc_I4, (int)op);
@@ -1115,21 +1223,76 @@ internal sealed unsafe class IlUnitBuilder
         if ((op & MemOp.Probe) == 0) _storesSlowly = true;
     }
 
+    /// <summary>Pushes the host address of byte <paramref name="offset"/> of a fast-TLB hit.</summary>
+    private void HostAddress(IlVal address, LocalBuilder entry, int offset)
+    {
+        HostAddress(address, entry);
+        if (offset != 0)
+        {
+            _il.Emit(OpCodes.Ldc_I4, offset);
+            _il.Emit(OpCodes.Add);
+        }
+    }
+
+    /// <summary>A 16-byte load (LDR Q, LDP Q, LDXP...): the fast TLB inline (two 8-byte reads), the CPU on a miss.</summary>
     public void Load128(IlVal address, MemOp op, out IlVal lo, out IlVal hi)
     {
         var l = Temp();
         var h = Temp();
-        Materialize();
-        SyncPc();
-        LdCpu();
-        Push(address);
+        var slow = _il.DefineLabel();
+        var done = _il.DefineLabel();
+        if ((op & (MemOp.Unprivileged | MemOp.Exclusive)) == 0)
+        {
+            var entry = TlbEntry(address);
+            TagCompare(address, entry, FastTlbEntry.ReadTagOffset, 16, op, slow);
+            foreach (var (half, offset) in new[] { (l, 0), (h, 8) })
+            {
+                HostAddress(address, entry, offset);
+                _il.Emit(OpCodes.Unaligned, (byte)1);
+                _il.Emit(OpCodes.Ldind_I8);
+                _il.Emit(OpCodes.Stloc, half);
+            }
+            _il.Emit(OpCodes.Br, done);
+        }
+        SlowPath(slow, address);
         _il.Emit(OpCodes.Ldc_I4, (int)op);
         _il.Emit(OpCodes.Ldloca, l);
         _il.Emit(OpCodes.Ldloca, h);
         _il.Emit(OpCodes.Call, M.Load128Op);
         BranchIfExceptionTaken();
+        _il.MarkLabel(done);
         lo = new IlVal(l);
         hi = new IlVal(h);
+    }
+
+    /// <summary>A 16-byte store (STR Q, STP Q and its probes): the fast TLB inline, the CPU on a miss.</summary>
+    public void Store128(IlVal address, IlVal lo, IlVal hi, MemOp op)
+    {
+        FlushProbes();
+        var slow = _il.DefineLabel();
+        var done = _il.DefineLabel();
+        if ((op & (MemOp.Unprivileged | MemOp.Exclusive)) == 0)
+        {
+            var entry = TlbEntry(address);
+            TagCompare(address, entry, FastTlbEntry.WriteTagOffset, 16, op, slow);
+            if ((op & MemOp.Probe) == 0)
+                foreach (var (half, offset) in new[] { (lo, 0), (hi, 8) })
+                {
+                    HostAddress(address, entry, offset);
+                    Push(half);
+                    _il.Emit(OpCodes.Unaligned, (byte)1);
+                    _il.Emit(OpCodes.Stind_I8);
+                }
+            _il.Emit(OpCodes.Br, done);
+        }
+        SlowPath(slow, address);
+        Push(lo);
+        Push(hi);
+        _il.Emit(OpCodes.Ldc_I4, (int)op);
+        _il.Emit(OpCodes.Call, M.Store128Op);
+        BranchIfExceptionTaken();
+        _il.MarkLabel(done);
+        if ((op & MemOp.Probe) == 0) _storesSlowly = true;
     }
 
     public void CompareAndSwapPair(IlVal address, IlVal e0, IlVal e1, IlVal d0, IlVal d1, int size, MemOp op, out IlVal old0, out IlVal old1)
@@ -1165,13 +1328,36 @@ internal sealed unsafe class IlUnitBuilder
         _condBranch = (cond, target);
     }
 
-    public void BranchIndirect(IlVal target)
+    public void BranchIndirect(IlVal target, BranchKind kind)
     {
-        // BranchTo drops the tag of a TBI address: the CPU knows the regime's TBI bits.
+        // BranchTo drops the tag of a TBI address: the CPU knows the regime's TBI bits. A target whose bits 63:55
+        // agree (all of them, at EL0/EL1, where both ranges exist; zeros elsewhere) keeps them whatever TCR says.
+        var r = Temp();
+        var done = _il.DefineLabel();
+        var slow = _il.DefineLabel();
+        Push(target);
+        _il.Emit(OpCodes.Stloc, r);
+        Push(target);
+        _il.Emit(OpCodes.Ldc_I4, 55);
+        _il.Emit(OpCodes.Shr);
+        if (_el <= 1)
+        {
+            _il.Emit(OpCodes.Ldc_I4_1);
+            _il.Emit(OpCodes.Conv_I8);
+            _il.Emit(OpCodes.Add);
+            _il.Emit(OpCodes.Ldc_I4_1);
+            _il.Emit(OpCodes.Conv_I8);
+            _il.Emit(OpCodes.Ble_Un, done);   // top + 1 is 0 or 1: top is -1 or 0
+        }
+        else _il.Emit(OpCodes.Brfalse, done);
+        _il.MarkLabel(slow);
         LdCpu();
         Push(target);
         _il.Emit(OpCodes.Ldc_I4, _el);
         _il.Emit(OpCodes.Call, M.BranchAddr);
-        _branchTarget = StoreTemp();
+        _il.Emit(OpCodes.Stloc, r);
+        _il.MarkLabel(done);
+        _branchTarget = new IlVal(r);
+        _isReturn = kind == BranchKind.Return;
     }
 }

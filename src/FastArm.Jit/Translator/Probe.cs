@@ -20,6 +20,8 @@ public enum InsnInfo : ushort
     /// <summary>Branches to a target fixed at decode time (<see cref="Probe.Target"/>), always or conditionally.</summary>
     DirectBranch = 32,
     ConditionalBranch = 64,
+    /// <summary>A branch with link (BL, BLR): the next instruction is where the callee's RET comes back to.</summary>
+    Call = 128,
 }
 
 /// <summary>
@@ -107,7 +109,7 @@ public struct Probe : IA64Emitter<ulong>
     }
     public void Branch(ulong target, BranchKind kind = BranchKind.Jump)
     {
-        Info |= InsnInfo.EndsUnit | InsnInfo.DirectBranch;
+        Info |= InsnInfo.EndsUnit | InsnInfo.DirectBranch | (kind == BranchKind.Call ? InsnInfo.Call : 0);
         Target = target;
     }
     public void BranchIf(ulong cond, ulong target)
@@ -115,7 +117,7 @@ public struct Probe : IA64Emitter<ulong>
         Info |= InsnInfo.EndsUnit | InsnInfo.DirectBranch | InsnInfo.ConditionalBranch;
         Target = target;
     }
-    public void BranchIndirect(ulong target, BranchKind kind) => Info |= InsnInfo.EndsUnit;
+    public void BranchIndirect(ulong target, BranchKind kind) => Info |= InsnInfo.EndsUnit | (kind == BranchKind.Call ? InsnInfo.Call : 0);
     public ulong ReadSysReg(uint encoding) { Fault(); return 0; }
     public void WriteSysReg(uint encoding, ulong value) => End();
     public void MsrImmediate(uint op1, uint op2, uint crm) => End();

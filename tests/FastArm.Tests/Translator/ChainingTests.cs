@@ -41,10 +41,34 @@ public class ChainingTests(EngineMode mode)
                 .quad 0
             """;
 
-    private static (ulong X2, ulong X4, ulong Count) RunPingPong(EngineMode m, out TranslatorStatistics stats)
+    /// <summary>The same loop with the function on the loop's own page: the call and its return stay inside one
+    /// compiled region (the RET is predicted to come back to the block after the BL).</summary>
+    private const string SamePageCall = """
+                mov x1, #0
+                mov x2, #0
+                mov x4, #0
+                ldr x3, =200000
+                b loop
+                .balign 4096
+            loop:
+                bl near_add
+                add x1, x1, #1
+                cmp x1, x3
+                b.ne loop
+                b done
+            near_add:
+                add x2, x2, x1
+                eor x4, x4, x2
+                tbnz x1, #0, 1f
+                ret
+            1:  mov x30, x30                     // odd iterations return from another block
+                ret
+            """;
+
+    private static (ulong X2, ulong X4, ulong Count) RunPingPong(EngineMode m, out TranslatorStatistics stats, string program = PingPong)
     {
         using var bm = new BareMetal(m);
-        bm.Load(PingPong);
+        bm.Load(program);
         bm.Run();
         stats = bm.Cpu.TranslatorStatistics;
         return (bm.X(2), bm.X(4), bm.Cpu.InstructionsExecuted);
@@ -63,16 +87,34 @@ public class ChainingTests(EngineMode mode)
             $"chained {stats.ChainedRuns} times, compiled runs {stats.CompiledRuns}");
     }
 
+    [Test]
+    public void ReturnsIntoTheCallersRegionStayInsideItWithoutChangingResultsOrCounts()
+    {
+        var reference = RunPingPong(EngineMode.Interpreter, out _, SamePageCall);
+        Assert.That(reference.X2, Is.EqualTo(199_999UL * 200_000 / 2), "the reference sum");
+        var jit = RunPingPong(mode, out var stats, SamePageCall);
+        Assert.That(jit, Is.EqualTo(reference), "X2, X4 and the instruction count agree with the interpreter");
+        if (mode == EngineMode.JitEager)
+            Assert.That(stats.CompiledRuns + stats.ChainedRuns, Is.LessThan(20_000UL),
+                $"200,000 calls and returns ran inside the region: compiled runs {stats.CompiledRuns}, chained {stats.ChainedRuns}");
+    }
+
     [TestCase(1UL)]
     [TestCase(7UL)]
     [TestCase(100_003UL)]
     [TestCase(777_777UL)]
     public void AnInstructionBudgetStopsAChainExactlyWhereTheInterpreterStops(ulong budget)
     {
+        foreach (var program in new[] { PingPong, SamePageCall })
+            BudgetStopsLikeTheInterpreter(budget, program);
+    }
+
+    private void BudgetStopsLikeTheInterpreter(ulong budget, string program)
+    {
         (ulong Pc, ulong X1, ulong X2, ulong X4, ulong Count) Run(EngineMode m)
         {
             using var bm = new BareMetal(m);
-            bm.Load(PingPong);
+            bm.Load(program);
             // Warm up (compiles the code in both jit modes), then start over with a budget and no stop address.
             bm.Run();
             bm.Cpu.Pc = bm["main"];
@@ -83,7 +125,7 @@ public class ChainingTests(EngineMode mode)
         }
         var reference = Run(EngineMode.Interpreter);
         Assert.That(reference.Count, Is.EqualTo(budget));
-        Assert.That(Run(mode), Is.EqualTo(reference), "PC, registers and count after the budget");
+        Assert.That(Run(mode), Is.EqualTo(reference), $"PC, registers and count after {budget} instructions of {(program == PingPong ? "the ping-pong" : "the same-page call")}");
     }
 
     [Test]
