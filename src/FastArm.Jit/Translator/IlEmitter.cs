@@ -269,8 +269,12 @@ internal sealed unsafe class IlUnitBuilder
     public void EnterAt(Label[] blocks)
     {
         if (blocks.Length < 2) return;
+        // Entry 0 (the dispatcher's usual way in) falls through on a compare; only the others go through the table's
+        // indirect jump.
         _il.Emit(OpCodes.Ldarg_2);
-        _il.Emit(OpCodes.Switch, blocks);
+        _il.Emit(OpCodes.Ldc_I4_1);
+        _il.Emit(OpCodes.Sub);
+        _il.Emit(OpCodes.Switch, blocks[1..]);
     }
 
     /// <summary>

@@ -12,18 +12,20 @@ namespace FastArm.Tests.Translator;
 [TestFixture(EngineMode.JitTiered)]
 public class ChainingTests(EngineMode mode)
 {
-    /// <summary>A loop on one page that calls a function on the next, so that every branch between them leaves a
-    /// region (a region never spans pages): the call and the return each chain; the loop's back edge stays inside
-    /// the caller's region.</summary>
+    /// <summary>A loop on one page that calls a function on the next through a register, so that the call leaves the
+    /// region (a region takes in direct calls only) and so does the function's return: each chains. The loop's back
+    /// edge stays inside the caller's region.</summary>
     private const string PingPong = """
                 mov x1, #0
                 mov x2, #0
                 mov x4, #0
                 ldr x3, =200000
+                ldr x8, =far_add
                 b loop
+                .ltorg
                 .balign 4096
             loop:
-                bl far_add
+                blr x8
                 add x1, x1, #1
                 cmp x1, x3
                 b.ne loop

@@ -209,6 +209,61 @@ public class MmuCodeTests(EngineMode mode)
         Assert.That(m.X(25), Is.EqualTo(2 * HotSum(K[3])), "hot phases under table 2");
     }
 
+    /// <summary>
+    /// The same switch with a direct call (BL) to the VA from a hot loop on another page: the call chains from the
+    /// loop's compiled region into the callee's, and must notice that the callee's page now maps elsewhere.
+    /// </summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public void SwitchingTtbr0UnderAHotLoopThatCallsTheVaDirectlyRunsEachTablesCode(bool asids)
+    {
+        using var m = new BareMetal(mode);
+        ulong attrs = BareMetal.Normal | (asids ? PageTableBuilder.NotGlobal : 0);
+        var t1 = m.FlatTables((CodeVa, PagePa(2), attrs));
+        var t2 = m.FlatTables((CodeVa, PagePa(3), attrs));
+        ulong ttbr1 = t1.Ttbr(asids ? (ushort)1 : (ushort)0), ttbr2 = t2.Ttbr(asids ? (ushort)2 : (ushort)0);
+        m.MmuRegisters(t1, asids ? (ushort)1 : (ushort)0, mmuOn: true);
+        string flush = asids ? "" : """
+                tlbi vmalle1
+                dsb ish
+                isb
+            """;
+        m.Load($$"""
+                ldr x9, ={{ttbr1}}
+                ldr x10, ={{ttbr2}}
+                mov x24, #0
+                mov x25, #0
+                mov x6, #0
+            phase:
+                tst x6, #1
+                csel x3, x9, x10, eq
+                msr ttbr0_el1, x3
+                isb
+            {{flush}}
+                mov x2, #{{BareMetal.Hot}}
+                mov x23, #0
+            3:  mov x1, x2
+                bl code_va
+                add x23, x23, x0
+                subs x2, x2, #1
+                b.ne 3b
+                tst x6, #1
+                b.ne 4f
+                add x24, x24, x23
+                b 5f
+            4:  add x25, x25, x23
+            5:  bl hostpause
+                add x6, x6, #1
+                cmp x6, #4
+                b.ne phase
+                b done
+            {{Pages.Replace(".org 0x10000", ".org 0x10000\ncode_va:")}}
+            """);
+        m.Run();
+        Assert.That(m.X(24), Is.EqualTo(2 * HotSum(K[2])), "hot phases under table 1 call page 2");
+        Assert.That(m.X(25), Is.EqualTo(2 * HotSum(K[3])), "hot phases under table 2 call page 3");
+    }
+
     /// <summary>The TLBI forms that invalidate the remapped page: (instruction, operand kind, needs FEAT_TLBIRANGE).</summary>
     public static IEnumerable<TestCaseData> TlbiForms()
     {
