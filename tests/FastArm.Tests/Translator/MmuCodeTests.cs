@@ -134,21 +134,27 @@ public class MmuCodeTests(EngineMode mode)
         Assert.That(m.X(25), Is.EqualTo(2 * HotSum(K[3])), "two phases with the MMU on");
     }
 
+    /// <summary>Two tables that map <see cref="CodeVa"/> to page 2 and to page 3 (with their own ASIDs and non-global
+    /// pages, or one ASID and a TLBI after each switch: <c>Flush</c>); the MMU is on with the first.</summary>
+    private static (ulong Ttbr1, ulong Ttbr2, string Flush) TwoTables(BareMetal m, bool asids)
+    {
+        ulong attrs = BareMetal.Normal | (asids ? PageTableBuilder.NotGlobal : 0);
+        var t1 = m.FlatTables((CodeVa, PagePa(2), attrs));
+        var t2 = m.FlatTables((CodeVa, PagePa(3), attrs));
+        m.MmuRegisters(t1, asids ? (ushort)1 : (ushort)0, mmuOn: true);
+        return (t1.Ttbr(asids ? (ushort)1 : (ushort)0), t2.Ttbr(asids ? (ushort)2 : (ushort)0), asids ? "" : """
+                tlbi vmalle1
+                dsb ish
+                isb
+            """);
+    }
+
     [TestCase(false, TestName = "{m}(one ASID, TLBI VMALLE1 after each switch)")]
     [TestCase(true, TestName = "{m}(two ASIDs, non-global pages, no TLBI)")]
     public void SwitchingTtbr0BetweenTwoTablesSwitchesTheCodeAtOneVa(bool asids)
     {
         using var m = new BareMetal(mode);
-        ulong attrs = BareMetal.Normal | (asids ? PageTableBuilder.NotGlobal : 0);
-        var t1 = m.FlatTables((CodeVa, PagePa(2), attrs));
-        var t2 = m.FlatTables((CodeVa, PagePa(3), attrs));
-        ulong ttbr1 = t1.Ttbr(asids ? (ushort)1 : (ushort)0), ttbr2 = t2.Ttbr(asids ? (ushort)2 : (ushort)0);
-        m.MmuRegisters(t1, asids ? (ushort)1 : (ushort)0, mmuOn: true);
-        string flush = asids ? "" : """
-                tlbi vmalle1
-                dsb ish
-                isb
-            """;
+        var (ttbr1, ttbr2, flush) = TwoTables(m, asids);
         m.Load($$"""
                 ldr x9, ={{ttbr1}}
                 ldr x10, ={{ttbr2}}
@@ -218,16 +224,7 @@ public class MmuCodeTests(EngineMode mode)
     public void SwitchingTtbr0UnderAHotLoopThatCallsTheVaDirectlyRunsEachTablesCode(bool asids)
     {
         using var m = new BareMetal(mode);
-        ulong attrs = BareMetal.Normal | (asids ? PageTableBuilder.NotGlobal : 0);
-        var t1 = m.FlatTables((CodeVa, PagePa(2), attrs));
-        var t2 = m.FlatTables((CodeVa, PagePa(3), attrs));
-        ulong ttbr1 = t1.Ttbr(asids ? (ushort)1 : (ushort)0), ttbr2 = t2.Ttbr(asids ? (ushort)2 : (ushort)0);
-        m.MmuRegisters(t1, asids ? (ushort)1 : (ushort)0, mmuOn: true);
-        string flush = asids ? "" : """
-                tlbi vmalle1
-                dsb ish
-                isb
-            """;
+        var (ttbr1, ttbr2, flush) = TwoTables(m, asids);
         m.Load($$"""
                 ldr x9, ={{ttbr1}}
                 ldr x10, ={{ttbr2}}
