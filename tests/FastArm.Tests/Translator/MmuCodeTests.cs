@@ -134,6 +134,36 @@ public class MmuCodeTests(EngineMode mode)
         Assert.That(m.X(25), Is.EqualTo(2 * HotSum(K[3])), "two phases with the MMU on");
     }
 
+    /// <summary>Four hot phases, all calls (<paramref name="call"/>, which returns K + X1) under table 1 (X9), then all
+    /// under table 2 (X10), twice; the sums go to X24 and X25.</summary>
+    private static string HotPhases(string flush, string call) => $$"""
+                mov x24, #0
+                mov x25, #0
+                mov x6, #0
+            phase:
+                tst x6, #1
+                csel x3, x9, x10, eq
+                msr ttbr0_el1, x3
+                isb
+            {{flush}}
+                mov x2, #{{BareMetal.Hot}}
+                mov x23, #0
+            3:  mov x1, x2
+                {{call}}
+                add x23, x23, x0
+                subs x2, x2, #1
+                b.ne 3b
+                tst x6, #1
+                b.ne 4f
+                add x24, x24, x23
+                b 5f
+            4:  add x25, x25, x23
+            5:  bl hostpause
+                add x6, x6, #1
+                cmp x6, #4
+                b.ne phase
+            """;
+
     /// <summary>Two tables that map <see cref="CodeVa"/> to page 2 and to page 3 (with their own ASIDs and non-global
     /// pages, or one ASID and a TLBI after each switch: <c>Flush</c>); the MMU is on with the first.</summary>
     private static (ulong Ttbr1, ulong Ttbr2, string Flush) TwoTables(BareMetal m, bool asids)
@@ -180,31 +210,7 @@ public class MmuCodeTests(EngineMode mode)
             2:  subs x2, x2, #1
                 b.ne 1b
                 // Then hot phases: all calls under one table, then all under the other, twice.
-                mov x24, #0
-                mov x25, #0
-                mov x6, #0
-            phase:
-                tst x6, #1
-                csel x3, x9, x10, eq
-                msr ttbr0_el1, x3
-                isb
-            {{flush}}
-                mov x2, #{{BareMetal.Hot}}
-                mov x23, #0
-            3:  mov x1, x2
-                blr x19
-                add x23, x23, x0
-                subs x2, x2, #1
-                b.ne 3b
-                tst x6, #1
-                b.ne 4f
-                add x24, x24, x23
-                b 5f
-            4:  add x25, x25, x23
-            5:  bl hostpause
-                add x6, x6, #1
-                cmp x6, #4
-                b.ne phase
+            {{HotPhases(flush, "blr x19")}}
                 b done
             {{Pages}}
             """);
@@ -228,31 +234,7 @@ public class MmuCodeTests(EngineMode mode)
         m.Load($$"""
                 ldr x9, ={{ttbr1}}
                 ldr x10, ={{ttbr2}}
-                mov x24, #0
-                mov x25, #0
-                mov x6, #0
-            phase:
-                tst x6, #1
-                csel x3, x9, x10, eq
-                msr ttbr0_el1, x3
-                isb
-            {{flush}}
-                mov x2, #{{BareMetal.Hot}}
-                mov x23, #0
-            3:  mov x1, x2
-                bl code_va
-                add x23, x23, x0
-                subs x2, x2, #1
-                b.ne 3b
-                tst x6, #1
-                b.ne 4f
-                add x24, x24, x23
-                b 5f
-            4:  add x25, x25, x23
-            5:  bl hostpause
-                add x6, x6, #1
-                cmp x6, #4
-                b.ne phase
+            {{HotPhases(flush, "bl code_va")}}
                 b done
             {{Pages.Replace(".org 0x10000", ".org 0x10000\ncode_va:")}}
             """);
