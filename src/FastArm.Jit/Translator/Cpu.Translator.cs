@@ -62,6 +62,24 @@ internal sealed class Unit
         return false;
     }
 
+    /// <summary>
+    /// Where the unit goes next by a target fixed at decode time: a direct branch's target and, when it is conditional,
+    /// the fall-through; the fall-through of a unit cut at the page end or its length bound. With
+    /// <paramref name="returnPoint"/>, also the instruction after a call (BL, BLR), where its RET comes back to.
+    /// Indirect branches and changes of state have no successors here: anything may follow them.
+    /// </summary>
+    public int Successors(Span<ulong> into, bool returnPoint)
+    {
+        var info = Insns[^1].Info;
+        ulong next = Va + (ulong)Length * 4;
+        int n = 0;
+        if ((info & InsnInfo.DirectBranch) != 0) into[n++] = next - 4 + (ulong)Insns[^1].BranchOffset;
+        bool fallsThrough = (info & InsnInfo.EndsUnit) == 0 || (info & InsnInfo.ConditionalBranch) != 0
+            || (returnPoint && (info & InsnInfo.Call) != 0);
+        if (fallsThrough) into[n++] = next;
+        return n;
+    }
+
     /// <summary>Whether a write of [<paramref name="pa"/>, <paramref name="end"/>) changes code this unit runs.</summary>
     public bool Overlaps(ulong pa, ulong end)
     {
@@ -98,8 +116,6 @@ public sealed unsafe partial class Cpu
     /// <summary>Instructions run by the compiled units that passed control on by chaining (<see cref="ChainTo"/>) in the
     /// current dispatch: the last one's return value counts only its own.</summary>
     private int _chainedInstructions;
-    /// <summary>Whether compiled units may chain in this run (<see cref="CpuConfig.JitChaining"/>).</summary>
-    private bool _chainingAllowed;
     /// <summary>The page of the run's stop address: units there are not chained to, the dispatcher stops at it
     /// (a region never leaves its page, so units elsewhere cannot reach the address without leaving).</summary>
     private ulong _untilPage;
@@ -190,24 +206,40 @@ public sealed unsafe partial class Cpu
         if (!_codePages.TryGetValue(page, out var cp)) return;
         ulong end = pa + (ulong)size;
         if (!cp.AnyCovered((int)(pa & 0xFFF) >> 2, (int)((end - 1) & 0xFFF) >> 2)) return;
+        bool emptied = DropUnits(cp, u =>
+        {
+            if (!u.Overlaps(pa, end)) return false;
+            if (u.Id == _currentUnitId) UnitInvalidated = true;
+            _unitsInvalidated++;
+            return true;
+        });
+        if (emptied) ReleaseCodePage(page);
+    }
+
+    /// <summary>Drops the units of a page's list that <paramref name="drop"/> selects (never found again); true when
+    /// the page is left without units.</summary>
+    private bool DropUnits(CodePage cp, Func<Unit, bool> drop)
+    {
         var list = cp.Units;
         int kept = 0;
         for (int i = 0; i < list.Count; i++)
         {
             var u = list[i];
-            if (!u.Overlaps(pa, end)) { list[kept++] = u; continue; }
+            if (!drop(u)) { list[kept++] = u; continue; }
             u.Invalid = true;
             _units.Remove((u.Va, u.Pa, u.Key));
-            if (u.Id == _currentUnitId) UnitInvalidated = true;
-            _unitsInvalidated++;
         }
+        if (kept == list.Count) return false;
         list.RemoveRange(kept, list.Count - kept);
-        if (list.Count == 0)
-        {
-            _codePages.Remove(page);
-            Bus.CodePages.Release(page);
-        }
-        else cp.Recover();
+        if (kept > 0) cp.Recover();
+        return kept == 0;
+    }
+
+    /// <summary>A page none of whose units is left is a code page no more (on this CPU's account).</summary>
+    private void ReleaseCodePage(ulong page)
+    {
+        _codePages.Remove(page);
+        Bus.CodePages.Release(page);
     }
 
     /// <summary>Drops every unit (tests, and a bound on the cache).</summary>
@@ -247,7 +279,7 @@ public sealed unsafe partial class Cpu
         S.PC = target;
         var u = _jumpCache[JumpCacheSlot(target)];
         if (u == null || u.Va != target || u.Key != key || u.Invalid || u.CheckedGeneration != FastTlb.Generation
-            || u.Compiled == null || executed + u.Length > UnitBudget || !_chainingAllowed || ((target ^ _untilPage) & ~0xFFFUL) == 0
+            || u.Compiled == null || executed + u.Length > UnitBudget || ((target ^ _untilPage) & ~0xFFFUL) == 0
             || _interruptLinesChanged | _stopRequested)
             return null;
         UnitBudget -= executed;
@@ -307,26 +339,8 @@ public sealed unsafe partial class Cpu
         _cacheEvictions++;
         List<ulong>? emptied = null;
         foreach (var (page, cp) in _codePages)
-        {
-            var list = cp.Units;
-            int kept = 0;
-            for (int i = 0; i < list.Count; i++)
-            {
-                var u = list[i];
-                if (u.Compiled != null || u.CompileRequested || u.Id == _currentUnitId) { list[kept++] = u; continue; }
-                u.Invalid = true;
-                _units.Remove((u.Va, u.Pa, u.Key));
-            }
-            if (kept == list.Count) continue;
-            list.RemoveRange(kept, list.Count - kept);
-            if (kept == 0) (emptied ??= []).Add(page);
-            else cp.Recover();
-        }
-        foreach (var page in emptied ?? [])
-        {
-            _codePages.Remove(page);
-            Bus.CodePages.Release(page);
-        }
+            if (DropUnits(cp, u => u.Compiled == null && !u.CompileRequested && u.Id != _currentUnitId)) (emptied ??= []).Add(page);
+        foreach (var page in emptied ?? []) ReleaseCodePage(page);
         if (_units.Count >= MaxUnits / 2) FlushTranslations();
     }
 
@@ -393,18 +407,8 @@ public sealed unsafe partial class Cpu
         Span<ulong> successors = stackalloc ulong[2];
         for (int k = 0; k < region.Count && region.Count < MaxRegionBlocks; k++)
         {
-            var b = region[k];
-            ref DecodedInsn last = ref b.Insns[^1];
-            ulong next = b.Va + (ulong)b.Insns.Length * 4;
-            ulong lastPc = next - 4;
-            int ns = 0;
-            if ((last.Info & InsnInfo.DirectBranch) != 0)
-            {
-                successors[ns++] = lastPc + (ulong)last.BranchOffset;
-                // After a call, where its RET comes back to: compiled code predicts returns into the region.
-                if ((last.Info & (InsnInfo.ConditionalBranch | InsnInfo.Call)) != 0) successors[ns++] = next;
-            }
-            else if ((last.Info & (InsnInfo.EndsUnit | InsnInfo.Call)) != InsnInfo.EndsUnit) successors[ns++] = next;
+            // With the block after each call: compiled code predicts returns into the region.
+            int ns = region[k].Successors(successors, returnPoint: true);
             for (int j = 0; j < ns; j++)
             {
                 ulong va = successors[j];
@@ -577,23 +581,18 @@ public sealed unsafe partial class Cpu
         if (n == 1) { liveOut[0] = true; return liveOut; }
         var index = new Dictionary<ulong, int>(n);
         for (int i = 0; i < n; i++) index[region[i].Va] = i;
-        bool LiveAt(ulong va) => !index.TryGetValue(va, out int k) || liveIn[k];
+        Span<ulong> successors = stackalloc ulong[2];
         for (bool changed = true; changed;)
         {
             changed = false;
             for (int i = n - 1; i >= 0; i--)
             {
                 var insns = region[i].Insns;
-                ref DecodedInsn last = ref insns[^1];
-                ulong next = region[i].Va + (ulong)insns.Length * 4;
-                bool outLive;
-                if ((last.Info & InsnInfo.DirectBranch) != 0)
-                {
-                    outLive = LiveAt(next - 4 + (ulong)last.BranchOffset);
-                    if ((last.Info & InsnInfo.ConditionalBranch) != 0) outLive |= LiveAt(next);
-                }
-                else if ((last.Info & InsnInfo.EndsUnit) != 0) outLive = true;
-                else outLive = LiveAt(next);
+                // After an indirect branch or a change of state anything may run; a successor outside the region too.
+                bool outLive = (insns[^1].Info & (InsnInfo.EndsUnit | InsnInfo.DirectBranch)) == InsnInfo.EndsUnit;
+                int ns = region[i].Successors(successors, returnPoint: false);
+                for (int j = 0; j < ns; j++)
+                    outLive |= !index.TryGetValue(successors[j], out int k) || liveIn[k];
                 bool inLive = outLive;
                 for (int k = insns.Length - 1; k >= 0; k--)
                 {
@@ -619,7 +618,6 @@ public sealed unsafe partial class Cpu
         var r = StartRun(limits, timeoutCheckEvery: 256);
         var e = new Eval(this);
         int threshold = Config.JitThreshold;
-        _chainingAllowed = Config.JitChaining;
         _untilPage = r.Until & ~0xFFFUL;
 
         while (true)

@@ -839,13 +839,21 @@ internal sealed unsafe class IlUnitBuilder
         {
             if (_lazy == LazyFlags.None) return false;
             if (_lazy == LazyFlags.Add && c is not (0 or 2)) return false;
+            // The result (at the operation's width) compared with zero.
+            void ResultIs(OpCode compare, bool signed)
+            {
+                PushAtWidth(_lazyResult, signed);
+                _il.Emit(OpCodes.Ldc_I4_0);
+                if (_lazyBits == 64) _il.Emit(OpCodes.Conv_I8);
+                _il.Emit(compare);
+            }
             switch (c)
             {
-                case 0: PushAtWidth(_lazyResult, false); _il.Emit(OpCodes.Ldc_I4_0); if (_lazyBits == 64) _il.Emit(OpCodes.Conv_I8); _il.Emit(OpCodes.Ceq); break;  // EQ: Z
-                case 2: PushAtWidth(_lazyResult, true); _il.Emit(OpCodes.Ldc_I4_0); if (_lazyBits == 64) _il.Emit(OpCodes.Conv_I8); _il.Emit(OpCodes.Clt); break;   // MI: N
-                case 1: case 3: case 4: _il.Emit(OpCodes.Ldc_I4_0); break;   // CS, VS, HI: C = V = 0
-                case 5: PushAtWidth(_lazyResult, true); _il.Emit(OpCodes.Ldc_I4_0); if (_lazyBits == 64) _il.Emit(OpCodes.Conv_I8); _il.Emit(OpCodes.Clt); _il.Emit(OpCodes.Ldc_I4_1); _il.Emit(OpCodes.Xor); break;   // GE: !N
-                case 6: PushAtWidth(_lazyResult, true); _il.Emit(OpCodes.Ldc_I4_0); if (_lazyBits == 64) _il.Emit(OpCodes.Conv_I8); _il.Emit(OpCodes.Cgt); break;  // GT: !Z && !N
+                case 0: ResultIs(OpCodes.Ceq, false); break;                                         // EQ: Z
+                case 2: ResultIs(OpCodes.Clt, true); break;                                          // MI: N
+                case 1: case 3: case 4: _il.Emit(OpCodes.Ldc_I4_0); break;                           // CS, VS, HI: C = V = 0
+                case 5: ResultIs(OpCodes.Clt, true); _il.Emit(OpCodes.Ldc_I4_1); _il.Emit(OpCodes.Xor); break;   // GE: !N
+                case 6: ResultIs(OpCodes.Cgt, true); break;                                          // GT: !Z && !N
                 default: return false;
             }
             return true;
@@ -1338,7 +1346,6 @@ internal sealed unsafe class IlUnitBuilder
         // agree (all of them, at EL0/EL1, where both ranges exist; zeros elsewhere) keeps them whatever TCR says.
         var r = Temp();
         var done = _il.DefineLabel();
-        var slow = _il.DefineLabel();
         Push(target);
         _il.Emit(OpCodes.Stloc, r);
         Push(target);
@@ -1354,7 +1361,6 @@ internal sealed unsafe class IlUnitBuilder
             _il.Emit(OpCodes.Ble_Un, done);   // top + 1 is 0 or 1: top is -1 or 0
         }
         else _il.Emit(OpCodes.Brfalse, done);
-        _il.MarkLabel(slow);
         LdCpu();
         Push(target);
         _il.Emit(OpCodes.Ldc_I4, _el);
