@@ -7,6 +7,7 @@ using FastArm.Jit.Platform;
 using FastArm.Jit.Semantics;
 using FastArm.Jit.State;
 using FastArm.SoftMmu.Bus;
+using FastArm.SoftMmu.Tlb;
 
 namespace FastArm.Jit;
 
@@ -114,6 +115,13 @@ public sealed unsafe partial class Cpu : IDisposable
 
     private volatile bool _stopRequested;
     private volatile bool _interruptLinesChanged;
+
+    // Generated code looks only at its instruction budget between blocks: a stop request or an interrupt line change
+    // (from any thread) also makes the budget of the running unit negative, so that it leaves at its next block end.
+    // A racing ChainTo may write an older budget back; the flags themselves are then seen at its next chain or return.
+    private void SignalStop() { _stopRequested = true; UnitBudget = AttentionBudget; }
+    private void SignalLinesChanged() { _interruptLinesChanged = true; UnitBudget = AttentionBudget; }
+    private const int AttentionBudget = int.MinValue / 2;
     private bool _irqLine, _fiqLine, _serrorLine;
     private bool _waitingForInterrupt;
     private bool _blockStart = true;
@@ -122,7 +130,8 @@ public sealed unsafe partial class Cpu : IDisposable
     {
         Bus = bus;
         Config = config ?? new CpuConfig();
-        StatePointer = (CpuState*)NativeMemory.AlignedAlloc((nuint)sizeof(CpuState), 64);
+        StatePointer = (CpuState*)NativeMemory.AlignedAlloc((nuint)(StateBytes + FastTlb.Bytes), 64);
+        FastTlb = new FastTlb((FastTlbEntry*)((byte*)StatePointer + StateBytes));
         Reset(Config.HasEl3 ? 3 : Config.HasEl2 ? 2 : 1);
         Bus.CodePages.PageAdded += OnCodePageAdded;
     }
@@ -143,6 +152,9 @@ public sealed unsafe partial class Cpu : IDisposable
         _waitingForInterrupt = false;
     }
 
+    /// <summary>The register state's bytes, rounded up to a cache line: the fast TLB's tables follow.</summary>
+    private static int StateBytes => (sizeof(CpuState) + 63) & ~63;
+
     public void Dispose()
     {
         UnhookTranslator();
@@ -162,16 +174,16 @@ public sealed unsafe partial class Cpu : IDisposable
     public ulong Pc { get => S.PC; set { S.PC = value; _blockStart = true; } }
 
     /// <summary>Asks a running <see cref="Run"/> to return at the next instruction boundary; safe from any thread.</summary>
-    public void RequestStop() => _stopRequested = true;
+    public void RequestStop() => SignalStop();
 
     /// <summary>Ends the run with an exit code (semihosting SYS_EXIT, PSCI SYSTEM_OFF).</summary>
-    public void RequestExit(int code) { ExitCode = code; _stopRequested = true; }
+    public void RequestExit(int code) { ExitCode = code; SignalStop(); }
 
     // ---- interrupt lines (driven by the interrupt controller) ----
 
-    public void SetIrq(bool level) { _irqLine = level; _interruptLinesChanged = true; }
-    public void SetFiq(bool level) { _fiqLine = level; _interruptLinesChanged = true; }
-    public void SetSError(bool level) { _serrorLine = level; _interruptLinesChanged = true; }
+    public void SetIrq(bool level) { _irqLine = level; SignalLinesChanged(); }
+    public void SetFiq(bool level) { _fiqLine = level; SignalLinesChanged(); }
+    public void SetSError(bool level) { _serrorLine = level; SignalLinesChanged(); }
     public bool IrqLine => _irqLine;
     public bool FiqLine => _fiqLine;
 

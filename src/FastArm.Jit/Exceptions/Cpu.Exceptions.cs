@@ -268,7 +268,7 @@ public sealed unsafe partial class Cpu
         S.PC = BranchAddr(target, S.EL);
         _blockStart = true;
         // Unmasking by the restored DAIF, or a lower EL, may let a pending interrupt in.
-        _interruptLinesChanged = true;
+        SignalLinesChanged();
     }
 
     /// <summary>

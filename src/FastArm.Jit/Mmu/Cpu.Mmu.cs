@@ -9,8 +9,10 @@ public sealed unsafe partial class Cpu
 {
     private readonly Tlb[] _tlbs = [new(), new(), new(), new()];   // indexed by Regime
 
-    /// <summary>The TLB that loads, stores and fetches look at first (host addend; SoftMmu/Tlb/FastTlb.cs).</summary>
-    public FastTlb FastTlb { get; } = new();
+    /// <summary>The TLB that loads, stores and fetches look at first (host addend; SoftMmu/Tlb/FastTlb.cs). Its tables
+    /// follow the register state in one allocation (<see cref="StatePointer"/>): generated code addresses an entry
+    /// from the state pointer it already holds, with a constant offset.</summary>
+    public FastTlb FastTlb { get; }
 
     /// <summary>log2 of the size of the block or page that the last successful translation came from.</summary>
     private int _lastBlockShift = 12;

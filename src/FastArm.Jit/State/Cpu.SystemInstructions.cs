@@ -100,7 +100,7 @@ public sealed unsafe partial class Cpu
                 if (a != SysAccess.Ok) { RaiseSysAccess(a, MsrImmediateIss(op1, op2, crm)); return; }
                 uint bits = (crm & 0xF) << 6;
                 S.Daif = op2 == 6 ? S.Daif | bits : S.Daif & ~bits;
-                _interruptLinesChanged = true;                       // an unmasked pending interrupt is taken next
+                SignalLinesChanged();                                // an unmasked pending interrupt is taken next
                 return;
             }
             case (0 << 3) | 4 when HasFeature(Feature.PAN):         // PAN

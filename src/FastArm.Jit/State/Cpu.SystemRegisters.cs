@@ -127,7 +127,7 @@ public sealed unsafe partial class Cpu
         l.Add(R("DAIF", 3, 3, 4, 2, 1, c => c.S.Daif, (c, v) => c.S.Daif = (uint)v) with
         {
             MinEl = 0, Res0 = ~0x3C0UL, Check = static (c, r) => c.El0SctlrTrap(SCTLR_UMA),
-            AfterWrite = static (c, _, _) => c._interruptLinesChanged = true,
+            AfterWrite = static (c, _, _) => c.SignalLinesChanged(),
         });
         l.Add(RO("CurrentEL", 3, 0, 4, 2, 2, c => (ulong)(uint)c.S.EL << 2));
         l.Add(R("SPSel", 3, 0, 4, 2, 0, c => (ulong)(uint)c.S.SpSel, (c, v) => c.S.SpSel = (int)(v & 1)) with { Res0 = ~1UL });
@@ -899,14 +899,14 @@ public sealed unsafe partial class Cpu
     {
         const ulong regimeBits = HCR_E2H | HCR_TGE | HCR_VM | HCR_DC;
         if (((oldValue ^ newValue) & regimeBits) != 0) TlbFlushAll();
-        _interruptLinesChanged = true;
+        SignalLinesChanged();
     }
 
     /// <summary>SCR_EL3 written: NS changes the security state of the lower ELs (and their TLB entries) and routing.</summary>
     private void ScrWritten(ulong oldValue, ulong newValue)
     {
         if (((oldValue ^ newValue) & SCR_NS) != 0) TlbFlushAll();
-        _interruptLinesChanged = true;
+        SignalLinesChanged();
     }
 
     // ---------------------------------------------------------------------------------------------------------

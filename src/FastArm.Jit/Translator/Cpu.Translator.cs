@@ -111,8 +111,9 @@ public sealed unsafe partial class Cpu
     private long _nextUnitId;
     /// <summary>Set when the running unit's code page was written: the unit stops after the current instruction.</summary>
     internal bool UnitInvalidated;
-    /// <summary>How many instructions the running compiled unit may execute (its blocks check before each one).</summary>
-    internal int UnitBudget;
+    /// <summary>How many instructions the running compiled unit may execute (its blocks check before each one);
+    /// negative once the run loop must look at a stop request or the interrupt lines (<see cref="SignalStop"/>).</summary>
+    internal volatile int UnitBudget;
     /// <summary>Instructions run by the compiled units that passed control on by chaining (<see cref="ChainTo"/>) in the
     /// current dispatch: the last one's return value counts only its own.</summary>
     private int _chainedInstructions;
@@ -498,7 +499,8 @@ public sealed unsafe partial class Cpu
         try
         {
             int el = u.Key & 3, spSel = (u.Key >> 2) & 1, pan = (u.Key >> 3) & 1;
-            var b = new IlUnitBuilder($"unit_{u.Va:X}", Features, el, spSel, FastTlb.Table((el << 1) | pan), Config.JitChaining ? u.Key : -1);
+            var b = new IlUnitBuilder($"unit_{u.Va:X}", Features, el, spSel,
+                (int)((byte*)FastTlb.Table((el << 1) | pan) - (byte*)StatePointer), Config.JitChaining ? u.Key : -1);
             var em = new IlEmitter { B = b };
             var handlers = SemanticsBinder<IlEmitter, IlVal>.Handlers;
             var region = u.Region ?? [u];
@@ -661,6 +663,7 @@ public sealed unsafe partial class Cpu
                 // when it lies in one of the region's blocks, only the first block runs. A loop inside a unit also
                 // comes back here at least every MaxUnitRun instructions, for the host timeout.
                 UnitBudget = until != ulong.MaxValue && u.RegionHolds(until) ? len : left > MaxUnitRun ? MaxUnitRun : (int)left;
+                if (_stopRequested | _interruptLinesChanged) UnitBudget = AttentionBudget;   // signalled since the boundary
                 n = fn(StatePointer, u.EntryIndex) + _chainedInstructions;
                 _chainedInstructions = 0;
                 _insnsCompiledRun += (ulong)n;

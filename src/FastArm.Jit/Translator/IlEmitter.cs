@@ -185,9 +185,7 @@ internal sealed unsafe class IlUnitBuilder
             UnitEntryIndex = typeof(Unit).GetField(nameof(Unit.EntryIndex))!;
         public static readonly FieldInfo ExceptionTaken = typeof(Cpu).GetField(nameof(Cpu.ExceptionTaken), Any)!,
             UnitInvalidated = typeof(Cpu).GetField(nameof(Cpu.UnitInvalidated), Any)!,
-            UnitBudget = typeof(Cpu).GetField(nameof(Cpu.UnitBudget), Any)!,
-            InterruptLinesChanged = typeof(Cpu).GetField("_interruptLinesChanged", Any)!,
-            StopRequested = typeof(Cpu).GetField("_stopRequested", Any)!;
+            UnitBudget = typeof(Cpu).GetField(nameof(Cpu.UnitBudget), Any)!;
     }
 
     private readonly DynamicMethod _method;
@@ -196,7 +194,8 @@ internal sealed unsafe class IlUnitBuilder
     public ulong InsnPc;
     public readonly int SpOffset;
     private readonly int _el;
-    private readonly FastTlbEntry* _tlb;
+    /// <summary>Where the fast TLB table of the unit's access context lies, relative to the state pointer.</summary>
+    private readonly int _tlbOffset;
     /// <summary>The unit key of the code being built, which units chained to must have; -1: no chaining.</summary>
     private readonly int _chainKey;
     private LocalBuilder? _chainUnit;
@@ -227,11 +226,11 @@ internal sealed unsafe class IlUnitBuilder
     private readonly List<(Label Label, int Count)> _faultExits = [];
     private Label? _faultExit;
 
-    public IlUnitBuilder(string name, Feature features, int el, int spSel, FastTlbEntry* tlb, int chainKey = -1)
+    public IlUnitBuilder(string name, Feature features, int el, int spSel, int tlbOffset, int chainKey = -1)
     {
         Features = features;
         _el = el;
-        _tlb = tlb;
+        _tlbOffset = tlbOffset;
         _chainKey = chainKey;
         SpOffset = Offsets.SpEl + (spSel == 0 ? 0 : el) * 8;
         _method = new DynamicMethod(name, typeof(int), [typeof(Cpu), typeof(CpuState*), typeof(int)], typeof(Cpu), skipVisibility: true)
@@ -396,22 +395,15 @@ internal sealed unsafe class IlUnitBuilder
                 sharedLeave = leave;
                 leave = _il.DefineLabel();
             }
-            // The next block runs whole only within the instruction budget (the dispatcher's limits are exact)...
+            // The next block runs whole only within the instruction budget (the dispatcher's limits are exact), which
+            // is also how an interrupt line change or a stop request reaches the unit (bounded latency).
             _il.Emit(OpCodes.Ldloc, _executed);
             _il.Emit(OpCodes.Ldc_I4, next.Length);
             _il.Emit(OpCodes.Add);
             LdCpu();
+            _il.Emit(OpCodes.Volatile);
             _il.Emit(OpCodes.Ldfld, M.UnitBudget);
             _il.Emit(OpCodes.Bgt, leave);
-            // ...and only while no interrupt line changed and nobody asked the CPU to stop (bounded latency).
-            LdCpu();
-            _il.Emit(OpCodes.Volatile);
-            _il.Emit(OpCodes.Ldfld, M.InterruptLinesChanged);
-            _il.Emit(OpCodes.Brtrue, leave);
-            LdCpu();
-            _il.Emit(OpCodes.Volatile);
-            _il.Emit(OpCodes.Ldfld, M.StopRequested);
-            _il.Emit(OpCodes.Brtrue, leave);
             _il.Emit(OpCodes.Br, next.Label);
             if (sharedLeave is { } shared)
             {
@@ -1055,8 +1047,9 @@ internal sealed unsafe class IlUnitBuilder
     private LocalBuilder TlbEntry(IlVal address, LocalBuilder? into = null)
     {
         var entry = into ?? (_entry ??= _il.DeclareLocal(typeof(nint)));
-        _il.Emit(OpCodes.Ldc_I8, (long)_tlb);
-        _il.Emit(OpCodes.Conv_I);
+        LdState();
+        _il.Emit(OpCodes.Ldc_I4, _tlbOffset);
+        _il.Emit(OpCodes.Add);
         Push(address);
         _il.Emit(OpCodes.Ldc_I4, 12 - 5);   // (va >> 12) * sizeof(entry) = (va >> 7) & (mask << 5)
         _il.Emit(OpCodes.Shr_Un);

@@ -38,13 +38,26 @@ public sealed unsafe class FastTlb : IDisposable
     public const ulong PageMask = ~0xFFFUL;
 
     private FastTlbEntry* _table;
+    private readonly bool _ownsTable;
     private ulong _largeLow = ulong.MaxValue, _largeHigh;
+
+    /// <summary>The bytes of the tables of all contexts (for <see cref="FastTlb(FastTlbEntry*)"/>).</summary>
+    public static int Bytes => Contexts * Entries * sizeof(FastTlbEntry);
 
     public FastTlb()
     {
-        _table = (FastTlbEntry*)NativeMemory.AlignedAlloc((nuint)(Contexts * Entries * sizeof(FastTlbEntry)), 64);
+        _table = (FastTlbEntry*)NativeMemory.AlignedAlloc((nuint)Bytes, 64);
+        _ownsTable = true;
         // Native memory the GC cannot see: tell it, so that undisposed CPUs are finalized before memory runs short.
-        GC.AddMemoryPressure(Contexts * Entries * sizeof(FastTlbEntry));
+        GC.AddMemoryPressure(Bytes);
+        FlushAll();
+    }
+
+    /// <summary>A TLB in <paramref name="storage"/> (<see cref="Bytes"/> long, 64-byte aligned), which its owner frees:
+    /// a CPU puts it next to its register state, so that generated code reaches both from one base register.</summary>
+    public FastTlb(FastTlbEntry* storage)
+    {
+        _table = storage;
         FlushAll();
     }
 
@@ -163,9 +176,12 @@ public sealed unsafe class FastTlb : IDisposable
     private void Free()
     {
         if (_table == null) return;
-        NativeMemory.AlignedFree(_table);
+        if (_ownsTable)
+        {
+            NativeMemory.AlignedFree(_table);
+            GC.RemoveMemoryPressure(Bytes);
+        }
         _table = null;
-        GC.RemoveMemoryPressure(Contexts * Entries * sizeof(FastTlbEntry));
     }
 
     ~FastTlb() => Free();
