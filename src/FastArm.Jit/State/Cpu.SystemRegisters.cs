@@ -507,6 +507,26 @@ public sealed unsafe partial class Cpu
     private int _sysAccessRt;
     private bool _sysAccessRead;
 
+    /// <summary>What MRS of each register (by its index among all registers) returns: generated code calls these
+    /// directly for the registers <see cref="StaticMrs"/> names.</summary>
+    internal static readonly Func<Cpu, ulong>[] MrsGetters = s_registers.Select(r => r.MrsGet ?? r.Get).ToArray();
+
+    /// <summary>
+    /// For the translator: the index in <see cref="MrsGetters"/> of the register an MRS of <paramref name="encoding"/>
+    /// at <paramref name="el"/> reads when the EL alone decides that it does not trap (no access check, no device owns
+    /// it, no E2H alias, readable), else -1 (it goes through <see cref="ReadSysReg"/> at run time). TPIDR_EL0, read by
+    /// every thread-local access of user code, is one. Devices are attached before the CPU runs.
+    /// </summary>
+    internal int StaticMrs(uint encoding, int el)
+    {
+        uint enc = encoding & 0xFFFF;
+        foreach (var d in SystemRegisterDevices)
+            if (d.Owns(enc)) return -1;
+        var r = Find(enc);
+        if (r == null || el < r.MinEl || r.WriteOnly || r.Check != null || (el == 2 && r.E2hAlias != null)) return -1;
+        return Array.IndexOf(s_registers, r);
+    }
+
     /// <summary>MRS: reads the register named by op0:op1:CRn:CRm:op2 (bits 15:0; Rt in bits 20:16); may trap.</summary>
     internal ulong ReadSysReg(uint encoding)
     {

@@ -104,7 +104,7 @@ public struct IlEmitter : IA64Emitter<IlVal>
     public readonly void BranchIf(IlVal cond, ulong target) => B.BranchIf(cond, target);
     public readonly void BranchIndirect(IlVal target, BranchKind kind) => B.BranchIndirect(target, kind);
 
-    public readonly IlVal ReadSysReg(uint encoding) => B.CpuCall(IlUnitBuilder.M.ReadSysReg, false, B.I4((int)encoding));
+    public readonly IlVal ReadSysReg(uint encoding) => B.ReadSysReg(encoding);
     public readonly void WriteSysReg(uint encoding, IlVal value) => B.CpuCallVoid(IlUnitBuilder.M.WriteSysReg, false, B.I4((int)encoding), value);
     public readonly void MsrImmediate(uint op1, uint op2, uint crm) => B.CpuCallVoid(IlUnitBuilder.M.MsrImmediate, false, B.I4((int)op1), B.I4((int)op2), B.I4((int)crm));
     public readonly void Sys(uint op1, uint crn, uint crm, uint op2, int rt, bool isRead)
@@ -180,7 +180,9 @@ internal sealed unsafe class IlUnitBuilder
             Barrier = C(nameof(Cpu.Barrier)), ExceptionGenerating = C(nameof(Cpu.ExceptionGenerating)), ExceptionReturn = C(nameof(Cpu.ExceptionReturn)),
             RaiseUndefined = C(nameof(Cpu.RaiseUndefined)), CheckFPAdvSIMDEnabled = C(nameof(Cpu.CheckFPAdvSIMDEnabled)),
             CheckSpAlignment = C(nameof(Cpu.CheckSpAlignment)), BranchAddr = C(nameof(Cpu.BranchAddr)), ChainTo = C(nameof(Cpu.ChainTo)),
-            InvokeUnit = typeof(UnitFn).GetMethod(nameof(UnitFn.Invoke))!;
+            InvokeUnit = typeof(UnitFn).GetMethod(nameof(UnitFn.Invoke))!,
+            InvokeGetter = typeof(Func<Cpu, ulong>).GetMethod(nameof(Func<Cpu, ulong>.Invoke))!;
+        public static readonly FieldInfo MrsGetters = typeof(Cpu).GetField(nameof(Cpu.MrsGetters), Any)!;
         public static readonly FieldInfo UnitCompiled = typeof(Unit).GetField(nameof(Unit.Compiled))!,
             UnitEntryIndex = typeof(Unit).GetField(nameof(Unit.EntryIndex))!;
         public static readonly FieldInfo ExceptionTaken = typeof(Cpu).GetField(nameof(Cpu.ExceptionTaken), Any)!,
@@ -982,6 +984,22 @@ internal sealed unsafe class IlUnitBuilder
     }
 
     public void EndedByCpu() => _endedByCpu = true;
+
+    /// <summary>The translator's <see cref="Cpu.StaticMrs"/>: which MRS may read its register directly.</summary>
+    public Func<uint, int, int>? StaticMrs;
+
+    public IlVal ReadSysReg(uint encoding)
+    {
+        int index = StaticMrs?.Invoke(encoding, _el) ?? -1;
+        if (index < 0) return CpuCall(M.ReadSysReg, false, I4((int)encoding));
+        Materialize();   // (NZCV is read from the state)
+        _il.Emit(OpCodes.Ldsfld, M.MrsGetters);
+        _il.Emit(OpCodes.Ldc_I4, index);
+        _il.Emit(OpCodes.Ldelem_Ref);
+        LdCpu();
+        _il.Emit(OpCodes.Callvirt, M.InvokeGetter);
+        return StoreTemp();
+    }
 
     public void CheckSpAlignment()
     {
