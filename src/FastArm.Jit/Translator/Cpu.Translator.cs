@@ -406,6 +406,11 @@ public sealed unsafe partial class Cpu
         int instructions = entry.Insns.Length;
         ulong vaPage = entry.Va & ~0xFFFUL, paPage = entry.Pa & ~0xFFFUL;
         Span<ulong> successors = stackalloc ulong[2];
+        // Only blocks that have run (in tier 0, before the entry got hot): the paths a function never took (error
+        // handling, rare cases) would make the method several times larger, slower to compile and to fetch, and
+        // take the region's room from blocks that run. One that runs later is a unit of its own, chained to. When
+        // everything is compiled at its first run, nothing has run yet: the region takes all it reaches.
+        bool ranOnly = Config.JitThreshold > 0;
         for (int k = 0; k < region.Count && region.Count < MaxRegionBlocks; k++)
         {
             // With the block after each call: compiled code predicts returns into the region.
@@ -415,7 +420,12 @@ public sealed unsafe partial class Cpu
                 ulong va = successors[j];
                 if ((va & ~0xFFFUL) != vaPage || (va & 3) != 0 || !seen.Add(va)) continue;
                 ulong pa = paPage | (va & 0xFFF);
-                if (!_units.TryGetValue((va, pa, entry.Key), out var s) || s.Invalid) s = BuildUnit(va, pa, entry.Key);
+                if (!_units.TryGetValue((va, pa, entry.Key), out var s) || s.Invalid)
+                {
+                    if (ranOnly) continue;
+                    s = BuildUnit(va, pa, entry.Key);
+                }
+                else if (ranOnly && s.Runs == 0) continue;
                 if (s == null || instructions + s.Insns.Length > MaxRegionInstructions) continue;
                 instructions += s.Insns.Length;
                 region.Add(s);
