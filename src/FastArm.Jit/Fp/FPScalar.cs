@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FastArm.Jit.State;
 
 namespace FastArm.Jit.Fp;
@@ -173,6 +174,7 @@ public static class FPScalar
     /// FMOV (general): kind 0 = Wd/Xd from the low 32/64 bits of Vn, 1 = Vd from Wn/Xn (rest zeroed),
     /// 2 = Xd from Vn.D[1], 3 = Vn.D[1] from Xn (rest of Vd kept). c = kind | size &lt;&lt; 4.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // generated code: folds to a move
     public static unsafe void MoveGeneral(ref CpuState s, int d, int n, int kind, int size)
     {
         switch (kind)

@@ -102,20 +102,32 @@ public static unsafe class SimdCore
     /// <summary>Element-wise: result[i] = op(d[i], n[i], operand2[i]) for datasize/esize elements; the rest of Vd is zeroed.</summary>
     public static void Elementwise<T>(ref CpuState s, int d, int n, int m, int c) where T : IElementOp
     {
+        if (TryElementwiseVector<T>(ref s, d, n, m, c)) return;
         int esize = ESize(c), elements = DataSize(c) / esize, p = c >> 16;
         V128 a = Read(ref s, n), dv = Read(ref s, d);
         V128 b = ((c >> 4) & 3) == 1 ? default : Read(ref s, m);
-        if ((c & (Scalar | FromElement)) == 0
-            && T.TryVector(esize, p, Vector128.Create(dv.Lo, dv.Hi), Vector128.Create(a.Lo, a.Hi), Vector128.Create(b.Lo, b.Hi), m, out var vr))
-        {
-            s.V[d * 2] = vr.GetElement(0);
-            s.V[d * 2 + 1] = (c & 4) != 0 ? vr.GetElement(1) : 0;
-            return;
-        }
         V128 r = default;
         for (int i = 0; i < elements; i++)
             r.Set(i, esize, T.Op(ref s, dv.Get(i, esize), a.Get(i, esize), Operand2(b, m, i, esize, c), esize, p));
         Write(ref s, d, r);
+    }
+
+    /// <summary>
+    /// <see cref="Elementwise{T}"/> on whole host vectors, when the op has that form for these options (false:
+    /// nothing done). Generated code calls it first with constant arguments: inlined, the checks and the op's switch
+    /// fold away and an instruction such as CMEQ is one vector compare between its register loads and stores.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryElementwiseVector<T>(ref CpuState s, int d, int n, int m, int c) where T : IElementOp
+    {
+        if ((c & (Scalar | FromElement)) != 0) return false;
+        var a = Vector128.Create(s.V[n * 2], s.V[n * 2 + 1]);
+        var dv = Vector128.Create(s.V[d * 2], s.V[d * 2 + 1]);
+        var b = ((c >> 4) & 3) == 1 ? default : Vector128.Create(s.V[m * 2], s.V[m * 2 + 1]);
+        if (!T.TryVector(ESize(c), c >> 16, dv, a, b, m, out var vr)) return false;
+        s.V[d * 2] = vr.GetElement(0);
+        s.V[d * 2 + 1] = (c & 4) != 0 ? vr.GetElement(1) : 0;
+        return true;
     }
 
     /// <summary>Pairwise: the elements of Vm:Vn taken in adjacent pairs (ADDP, SMAXP, FADDP, ...).</summary>
@@ -260,6 +272,7 @@ public static unsafe class SimdCore
 /// <summary>Lane-size dispatch for the host-vector forms of the element ops.</summary>
 internal static class Lanes
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<ulong> Add(Vector128<ulong> a, Vector128<ulong> b, int esize) => esize switch
     {
         8 => (a.AsByte() + b.AsByte()).AsUInt64(),
@@ -268,6 +281,7 @@ internal static class Lanes
         _ => a + b,
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<ulong> Sub(Vector128<ulong> a, Vector128<ulong> b, int esize) => esize switch
     {
         8 => (a.AsByte() - b.AsByte()).AsUInt64(),
@@ -276,6 +290,7 @@ internal static class Lanes
         _ => a - b,
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<ulong> Mul(Vector128<ulong> a, Vector128<ulong> b, int esize) => esize switch
     {
         8 => (a.AsByte() * b.AsByte()).AsUInt64(),
@@ -284,6 +299,7 @@ internal static class Lanes
         _ => a * b,
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<ulong> Eq(Vector128<ulong> a, Vector128<ulong> b, int esize) => esize switch
     {
         8 => Vector128.Equals(a.AsByte(), b.AsByte()).AsUInt64(),
@@ -292,6 +308,7 @@ internal static class Lanes
         _ => Vector128.Equals(a, b),
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<ulong> GtSigned(Vector128<ulong> a, Vector128<ulong> b, int esize) => esize switch
     {
         8 => Vector128.GreaterThan(a.AsSByte(), b.AsSByte()).AsUInt64(),
@@ -300,6 +317,7 @@ internal static class Lanes
         _ => Vector128.GreaterThan(a.AsInt64(), b.AsInt64()).AsUInt64(),
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<ulong> GtUnsigned(Vector128<ulong> a, Vector128<ulong> b, int esize) => esize switch
     {
         8 => Vector128.GreaterThan(a.AsByte(), b.AsByte()).AsUInt64(),
@@ -308,6 +326,7 @@ internal static class Lanes
         _ => Vector128.GreaterThan(a, b),
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<ulong> Max(Vector128<ulong> a, Vector128<ulong> b, int esize, bool unsigned) => (esize, unsigned) switch
     {
         (8, true) => Vector128.Max(a.AsByte(), b.AsByte()).AsUInt64(),
@@ -320,6 +339,7 @@ internal static class Lanes
         _ => Vector128.Max(a.AsInt64(), b.AsInt64()).AsUInt64(),
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<ulong> Min(Vector128<ulong> a, Vector128<ulong> b, int esize, bool unsigned) => (esize, unsigned) switch
     {
         (8, true) => Vector128.Min(a.AsByte(), b.AsByte()).AsUInt64(),
@@ -332,6 +352,7 @@ internal static class Lanes
         _ => Vector128.Min(a.AsInt64(), b.AsInt64()).AsUInt64(),
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<ulong> Shl(Vector128<ulong> a, int shift, int esize) => esize switch
     {
         8 => Vector128.ShiftLeft(a.AsByte(), shift).AsUInt64(),
@@ -341,6 +362,7 @@ internal static class Lanes
     };
 
     /// <summary>Right shift by 0..esize-1, logical or arithmetic.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<ulong> Shr(Vector128<ulong> a, int shift, int esize, bool unsigned) => (esize, unsigned) switch
     {
         (8, true) => Vector128.ShiftRightLogical(a.AsByte(), shift).AsUInt64(),

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FastArm.Jit.State;
 using static FastArm.Jit.Fp.SimdCore;
 
@@ -11,6 +12,7 @@ namespace FastArm.Jit.Fp;
 public static unsafe class SimdMisc
 {
     /// <summary>AND, BIC, ORR, ORN, EOR, BSL, BIT, BIF (op 0..7); c = op | Q &lt;&lt; 3.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // generated code: folds to a few moves
     public static void Bitwise(ref CpuState s, int d, int n, int m, int c)
     {
         int halves = (c & 8) != 0 ? 2 : 1;
@@ -112,14 +114,15 @@ public static unsafe class SimdMisc
     }
 
     /// <summary>DUP (general): c = size | Q &lt;&lt; 2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // generated code: folds to a few moves
     public static void DupGeneral(ref CpuState s, int d, int n, int unused, int c)
     {
         int esize = 8 << (c & 3);
         ulong element = (n == 31 ? 0 : s.X[n]) & Mask(esize);
-        V128 r = default;
-        int elements = ((c & 4) != 0 ? 128 : 64) / esize;
-        for (int i = 0; i < elements; i++) r.Set(i, esize, element);
-        Write(ref s, d, r);
+        // The element repeated across 64 bits (a multiply by 0x0101..., 0x0001..., 0x00000001...), in one or both halves.
+        ulong half = element * (ulong.MaxValue / Mask(esize));
+        s.V[d * 2] = half;
+        s.V[d * 2 + 1] = (c & 4) != 0 ? half : 0;
     }
 
     /// <summary>INS (general): element <paramref name="index"/> of Vd = X[n]; the rest of Vd kept.</summary>
@@ -154,6 +157,7 @@ public static unsafe class SimdMisc
     }
 
     /// <summary>MOVI, MVNI, ORR, BIC (vector, immediate), FMOV (vector, immediate): c = kind (0 set, 2 ORR, 3 BIC) | Q &lt;&lt; 2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]   // generated code: folds to a few moves
     public static void MoveImmediate(ref CpuState s, int d, int lo, int hi, int c)
     {
         ulong imm = (uint)lo | (ulong)(uint)hi << 32;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using FastArm.Jit.State;
@@ -13,6 +14,7 @@ public struct AddSubOp : IElementOp
 {
     public static ulong Op(ref CpuState s, ulong d, ulong a, ulong b, int esize, int p) => (p & 8) != 0 ? a - b : a + b;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryVector(int esize, int p, Vector128<ulong> d, Vector128<ulong> a, Vector128<ulong> b, int imm, out Vector128<ulong> r)
     {
         r = (p & 8) != 0 ? Lanes.Sub(a, b, esize) : Lanes.Add(a, b, esize);
@@ -63,6 +65,7 @@ public struct CompareOp : IElementOp
         return r ? Mask(esize) : 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryVector(int esize, int p, Vector128<ulong> d, Vector128<ulong> a, Vector128<ulong> b, int imm, out Vector128<ulong> r)
     {
         r = p switch
@@ -118,6 +121,7 @@ public struct MinMaxOp : IElementOp
         return takeA ? a : b;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryVector(int esize, int p, Vector128<ulong> d, Vector128<ulong> a, Vector128<ulong> b, int imm, out Vector128<ulong> r)
     {
         r = (p & 2) != 0 ? Lanes.Min(a, b, esize, (p & 1) != 0) : Lanes.Max(a, b, esize, (p & 1) != 0);
@@ -147,6 +151,7 @@ public struct MulOp : IElementOp
         _ => d - a * b,
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryVector(int esize, int p, Vector128<ulong> d, Vector128<ulong> a, Vector128<ulong> b, int imm, out Vector128<ulong> r)
     {
         var prod = Lanes.Mul(a, b, esize);
@@ -230,6 +235,7 @@ public struct ShiftRightImmOp : IElementOp
         return (p & 4) != 0 ? d + r : r;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryVector(int esize, int p, Vector128<ulong> d, Vector128<ulong> a, Vector128<ulong> b, int imm, out Vector128<ulong> r)
     {
         // Without rounding and below esize, a host shift (the shift count of a host shift is taken modulo esize).
@@ -246,6 +252,7 @@ public struct ShiftLeftImmOp : IElementOp
 {
     public static ulong Op(ref CpuState s, ulong d, ulong a, ulong b, int esize, int p) => a << (int)b;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryVector(int esize, int p, Vector128<ulong> d, Vector128<ulong> a, Vector128<ulong> b, int imm, out Vector128<ulong> r)
     {
         r = Lanes.Shl(a, imm, esize);

@@ -94,9 +94,9 @@ public struct IlEmitter : IA64Emitter<IlVal>
         B.CpuCall(IlUnitBuilder.M.StoreExclusivePairOp, true, address, lo, hi, B.I4(size), B.I4(op));
     public readonly void ClearExclusive() => B.CpuCallVoid(IlUnitBuilder.M.ClearExclusive, false);
     public readonly IlVal AtomicRmw(AtomicOp kind, IlVal address, IlVal operand, int size, MemOp op) =>
-        B.CpuCall(IlUnitBuilder.M.AtomicRmwOp, true, B.I4((int)kind), address, operand, B.I4(size), B.I4(op));
+        B.AtomicRmw(kind, address, operand, size, op);
     public readonly IlVal CompareAndSwap(IlVal address, IlVal expected, IlVal desired, int size, MemOp op) =>
-        B.CpuCall(IlUnitBuilder.M.CompareAndSwapOp, true, address, expected, desired, B.I4(size), B.I4(op));
+        B.CompareAndSwap(address, expected, desired, size, op);
     public readonly void CompareAndSwapPair(IlVal address, IlVal expected0, IlVal expected1, IlVal desired0, IlVal desired1, int size, MemOp op, out IlVal old0, out IlVal old1) =>
         B.CompareAndSwapPair(address, expected0, expected1, desired0, desired1, size, op, out old0, out old1);
 
@@ -183,6 +183,8 @@ internal sealed unsafe class IlUnitBuilder
             InvokeUnit = typeof(UnitFn).GetMethod(nameof(UnitFn.Invoke))!,
             InvokeGetter = typeof(Func<Cpu, ulong>).GetMethod(nameof(Func<Cpu, ulong>.Invoke))!;
         public static readonly FieldInfo MrsGetters = typeof(Cpu).GetField(nameof(Cpu.MrsGetters), Any)!;
+        public static readonly MethodInfo Elementwise = typeof(Fp.SimdCore).GetMethod(nameof(Fp.SimdCore.Elementwise))!,
+            TryElementwiseVector = typeof(Fp.SimdCore).GetMethod(nameof(Fp.SimdCore.TryElementwiseVector))!;
         public static readonly FieldInfo UnitCompiled = typeof(Unit).GetField(nameof(Unit.Compiled))!,
             UnitEntryIndex = typeof(Unit).GetField(nameof(Unit.EntryIndex))!;
         public static readonly FieldInfo ExceptionTaken = typeof(Cpu).GetField(nameof(Cpu.ExceptionTaken), Any)!,
@@ -1039,13 +1041,29 @@ internal sealed unsafe class IlUnitBuilder
         if (helper.Target != null || !helper.Method.IsStatic)
             throw new InvalidOperationException($"state helper {helper.Method.Name} must be a static method");
         Materialize();   // state helpers read and write NZCV in the state
+        var method = helper.Method;
+        Label? done = null;
+        if (method.IsGenericMethod && method.GetGenericMethodDefinition() == M.Elementwise)
+        {
+            // The vector form first: inlined with these constants it is the op itself, or folds to false.
+            done = _il.DefineLabel();
+            PushStateArgs(a, b, c, d);
+            _il.Emit(OpCodes.Call, M.TryElementwiseVector.MakeGenericMethod(method.GetGenericArguments()));
+            _il.Emit(OpCodes.Brtrue, done.Value);
+        }
+        PushStateArgs(a, b, c, d);
+        _il.Emit(OpCodes.Call, method);
+        if (done is { } l) _il.MarkLabel(l);
+        ForgetX();
+    }
+
+    private void PushStateArgs(int a, int b, int c, int d)
+    {
         LdState();
         _il.Emit(OpCodes.Ldc_I4, a);
         _il.Emit(OpCodes.Ldc_I4, b);
         _il.Emit(OpCodes.Ldc_I4, c);
         _il.Emit(OpCodes.Ldc_I4, d);
-        _il.Emit(OpCodes.Call, helper.Method);
-        ForgetX();
     }
 
     // ---- loads and stores with the fast TLB inline ----
@@ -1054,11 +1072,16 @@ internal sealed unsafe class IlUnitBuilder
     /// exception), then the CPU and the address pushed for the call of its method.</summary>
     private void SlowPath(Label slow, IlVal address)
     {
+        SlowPathBegin(slow);
+        LdCpu();
+        Push(address);
+    }
+
+    private void SlowPathBegin(Label slow)
+    {
         _il.MarkLabel(slow);
         EmitMaterialize();
         EmitPcStore();
-        LdCpu();
-        Push(address);
     }
 
     /// <summary>Pushes the address of the fast TLB entry for <paramref name="address"/> into the entry local.</summary>
@@ -1316,6 +1339,97 @@ internal sealed unsafe class IlUnitBuilder
         BranchIfExceptionTaken();
         _il.MarkLabel(done);
         if ((op & MemOp.Probe) == 0) _storesSlowly = true;
+    }
+
+    // Atomics (LSE): with a fast TLB write hit (an aligned RAM location the context may write, hence read, that holds no
+    // translated code and is not watched) the read-modify-write is done inline; anything else is the CPU's (which
+    // faults, or goes through MMIO). Guest CPUs take turns on one host thread: a plain read and write is atomic here.
+
+    /// <summary>LDADD, LDCLR, LDEOR, LDSET and SWP inline (the signed and unsigned min/max forms through the CPU).</summary>
+    public IlVal AtomicRmw(AtomicOp kind, IlVal address, IlVal operand, int size, MemOp op)
+    {
+        if (kind is not (AtomicOp.Add or AtomicOp.Clr or AtomicOp.Eor or AtomicOp.Set or AtomicOp.Swp) || (op & MemOp.Unprivileged) != 0)
+            return CpuCall(M.AtomicRmwOp, true, I4((int)kind), address, operand, I4(size), I4(op));
+        var entry = AtomicHit(address, size, op, out var old, out var slow, out var done);
+        HostAddress(address, entry);
+        if (kind != AtomicOp.Swp) Push(new IlVal(old));
+        Push(operand);
+        switch (kind)
+        {
+            case AtomicOp.Add: _il.Emit(OpCodes.Add); break;
+            case AtomicOp.Clr: _il.Emit(OpCodes.Not); _il.Emit(OpCodes.And); break;
+            case AtomicOp.Eor: _il.Emit(OpCodes.Xor); break;
+            case AtomicOp.Set: _il.Emit(OpCodes.Or); break;
+        }
+        StoreSized(size);
+        _il.Emit(OpCodes.Br, done);
+        SlowPathBegin(slow);
+        LdCpu();
+        _il.Emit(OpCodes.Ldc_I4, (int)kind);
+        Push(address);
+        Push(operand);
+        _il.Emit(OpCodes.Ldc_I4, size);
+        _il.Emit(OpCodes.Ldc_I4, (int)op);
+        _il.Emit(OpCodes.Call, M.AtomicRmwOp);
+        _il.Emit(OpCodes.Stloc, old);
+        BranchIfExceptionTaken();
+        _il.MarkLabel(done);
+        _storesSlowly = true;
+        return new IlVal(old);
+    }
+
+    /// <summary>CAS of 1 to 8 bytes inline: the location is written only when it holds the expected value.</summary>
+    public IlVal CompareAndSwap(IlVal address, IlVal expected, IlVal desired, int size, MemOp op)
+    {
+        if ((op & MemOp.Unprivileged) != 0)
+            return CpuCall(M.CompareAndSwapOp, true, address, expected, desired, I4(size), I4(op));
+        var entry = AtomicHit(address, size, op, out var old, out var slow, out var done);
+        Push(new IlVal(old));
+        Push(expected);
+        if (size < 8)
+        {
+            _il.Emit(OpCodes.Ldc_I8, (long)((1UL << (size * 8)) - 1));
+            _il.Emit(OpCodes.And);
+        }
+        _il.Emit(OpCodes.Bne_Un, done);
+        HostAddress(address, entry);
+        Push(desired);
+        StoreSized(size);
+        _il.Emit(OpCodes.Br, done);
+        SlowPath(slow, address);
+        Push(expected);
+        Push(desired);
+        _il.Emit(OpCodes.Ldc_I4, size);
+        _il.Emit(OpCodes.Ldc_I4, (int)op);
+        _il.Emit(OpCodes.Call, M.CompareAndSwapOp);
+        _il.Emit(OpCodes.Stloc, old);
+        BranchIfExceptionTaken();
+        _il.MarkLabel(done);
+        _storesSlowly = true;
+        return new IlVal(old);
+    }
+
+    /// <summary>The fast TLB write test of an atomic (aligned only) and the old value read on a hit, into
+    /// <paramref name="old"/>; returns the entry for the write.</summary>
+    private LocalBuilder AtomicHit(IlVal address, int size, MemOp op, out LocalBuilder old, out Label slow, out Label done)
+    {
+        old = Temp();
+        slow = _il.DefineLabel();
+        done = _il.DefineLabel();
+        var entry = TlbEntry(address);
+        TagCompare(address, entry, FastTlbEntry.WriteTagOffset, size, op | MemOp.AlignedOnly, slow);
+        HostAddress(address, entry);
+        _il.Emit(size switch { 1 => OpCodes.Ldind_U1, 2 => OpCodes.Ldind_U2, 4 => OpCodes.Ldind_U4, _ => OpCodes.Ldind_I8 });
+        if (size < 8) _il.Emit(OpCodes.Conv_U8);
+        _il.Emit(OpCodes.Stloc, old);
+        return entry;
+    }
+
+    /// <summary>Stores the ulong on the stack at an aligned host address below it, truncated to <paramref name="size"/>.</summary>
+    private void StoreSized(int size)
+    {
+        if (size < 8) _il.Emit(OpCodes.Conv_U4);
+        _il.Emit(size switch { 1 => OpCodes.Stind_I1, 2 => OpCodes.Stind_I2, 4 => OpCodes.Stind_I4, _ => OpCodes.Stind_I8 });
     }
 
     public void CompareAndSwapPair(IlVal address, IlVal e0, IlVal e1, IlVal d0, IlVal d1, int size, MemOp op, out IlVal old0, out IlVal old1)
