@@ -234,6 +234,12 @@ public sealed unsafe partial class Cpu
 
     private enum CacheOp { None, IcIalluis, IcIallu, IcIvau, DcIvac, DcSetWay, DcZva, DcCvac, DcCvau, DcCvap, DcCivac }
 
+    /// <summary>A DC instruction (SYS with CRn = 7 and a data cache encoding): it reads or writes memory (DC ZVA zeroes
+    /// a block; the others may fault), like a store, and changes no translation or other state code depends on.</summary>
+    internal static bool IsDataCacheOp(uint op1, uint crn, uint crm, uint op2) =>
+        crn == 7 && DecodeCacheOp(op1, crm, op2) is CacheOp.DcIvac or CacheOp.DcSetWay or CacheOp.DcZva or CacheOp.DcCvac
+            or CacheOp.DcCvau or CacheOp.DcCvap or CacheOp.DcCivac;
+
     private static CacheOp DecodeCacheOp(uint op1, uint crm, uint op2) => (op1, crm, op2) switch
     {
         (0, 1, 0) => CacheOp.IcIalluis,

@@ -121,7 +121,13 @@ public struct Probe : IA64Emitter<ulong>
     public ulong ReadSysReg(uint encoding) { Fault(); return 0; }
     public void WriteSysReg(uint encoding, ulong value) => End();
     public void MsrImmediate(uint op1, uint op2, uint crm) => End();
-    public void Sys(uint op1, uint crn, uint crm, uint op2, int rt, bool isRead) => End();
+    /// <summary>TLBI, AT and IC end the unit; DC goes on after it as after a store (glibc's memset and the kernel's
+    /// clear_page loop over DC ZVA: ending there sent every iteration back to the dispatcher).</summary>
+    public void Sys(uint op1, uint crn, uint crm, uint op2, int rt, bool isRead)
+    {
+        if (!isRead && Cpu.IsDataCacheOp(op1, crn, crm, op2)) Fault();
+        else End();
+    }
     /// <summary>NOP-like hints (NOP, YIELD, SEV, SEVL, ...) go on; WFE and WFI may wait, so they end the unit.</summary>
     public void Hint(uint hint) { if (hint is 2 or 3) End(); else Fault(); }
     /// <summary>ISB synchronizes context (new code and system register values must be seen after it): it ends the unit.</summary>
