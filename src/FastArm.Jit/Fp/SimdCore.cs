@@ -130,9 +130,83 @@ public static unsafe class SimdCore
         return true;
     }
 
+    /// <summary><see cref="Pairwise{T}"/> on whole host vectors (UMAXP, ADDP...: the op of the even and the odd elements
+    /// of Vm:Vn), when the op has a vector form; false: nothing done. Inlined into generated code like
+    /// <see cref="TryElementwiseVector{T}"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryPairwiseVector<T>(ref CpuState s, int d, int n, int m, int c) where T : IElementOp
+    {
+        if ((c & Scalar) != 0) return false;
+        int esize = ESize(c);
+        bool q = (c & 4) != 0;
+        // 64-bit forms: Vm:Vn is one 128-bit vector (its even and odd elements fill the low halves).
+        var x = q ? Vector128.Create(s.V[n * 2], s.V[n * 2 + 1]) : Vector128.Create(s.V[n * 2], s.V[m * 2]);
+        var y = q ? Vector128.Create(s.V[m * 2], s.V[m * 2 + 1]) : default;
+        var (evens, odds) = Unzip(x, y, esize);
+        if (!T.TryVector(esize, c >> 16, default, evens, odds, 0, out var r)) return false;
+        s.V[d * 2] = r.GetElement(0);
+        s.V[d * 2 + 1] = q ? r.GetElement(1) : 0;
+        return true;
+    }
+
+    /// <summary>The even and the odd elements of the 256-bit x:y (x low), each as one vector (UZP1, UZP2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector128<ulong> Evens, Vector128<ulong> Odds) Unzip(Vector128<ulong> x, Vector128<ulong> y, int esize)
+    {
+        Vector128<ulong> ex, ox, ey, oy;   // the even (odd) elements of x (y) in the low 64 bits
+        switch (esize)
+        {
+            case 8:
+                var e8 = Vector128.Create((byte)0, 2, 4, 6, 8, 10, 12, 14, 0, 2, 4, 6, 8, 10, 12, 14);
+                var o8 = Vector128.Create((byte)1, 3, 5, 7, 9, 11, 13, 15, 1, 3, 5, 7, 9, 11, 13, 15);
+                ex = Vector128.Shuffle(x.AsByte(), e8).AsUInt64(); ox = Vector128.Shuffle(x.AsByte(), o8).AsUInt64();
+                ey = Vector128.Shuffle(y.AsByte(), e8).AsUInt64(); oy = Vector128.Shuffle(y.AsByte(), o8).AsUInt64();
+                break;
+            case 16:
+                var e16 = Vector128.Create((ushort)0, 2, 4, 6, 0, 2, 4, 6);
+                var o16 = Vector128.Create((ushort)1, 3, 5, 7, 1, 3, 5, 7);
+                ex = Vector128.Shuffle(x.AsUInt16(), e16).AsUInt64(); ox = Vector128.Shuffle(x.AsUInt16(), o16).AsUInt64();
+                ey = Vector128.Shuffle(y.AsUInt16(), e16).AsUInt64(); oy = Vector128.Shuffle(y.AsUInt16(), o16).AsUInt64();
+                break;
+            case 32:
+                var e32 = Vector128.Create(0u, 2, 0, 2);
+                var o32 = Vector128.Create(1u, 3, 1, 3);
+                ex = Vector128.Shuffle(x.AsUInt32(), e32).AsUInt64(); ox = Vector128.Shuffle(x.AsUInt32(), o32).AsUInt64();
+                ey = Vector128.Shuffle(y.AsUInt32(), e32).AsUInt64(); oy = Vector128.Shuffle(y.AsUInt32(), o32).AsUInt64();
+                break;
+            default:
+                return (Vector128.Create(x.GetElement(0), y.GetElement(0)), Vector128.Create(x.GetElement(1), y.GetElement(1)));
+        }
+        return (Vector128.Create(ex.ToScalar(), ey.ToScalar()), Vector128.Create(ox.ToScalar(), oy.ToScalar()));
+    }
+
+    /// <summary><see cref="Narrow{T}"/> of a plain shift (SHRN, XTN and their "2" forms: no rounding, no saturation) on
+    /// whole host vectors; false for every other narrowing op. Inlined into generated code.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryNarrowVector<T>(ref CpuState s, int d, int n, int m, int c) where T : IElementOp
+    {
+        // The truncated bits of a 2*esize element shifted right by at most esize do not depend on its signedness (p bit 0).
+        if (typeof(T) != typeof(ShiftNarrowOp) || (c & Scalar) != 0 || ((c >> 16) & ~1) != 0 || ((c >> 4) & 3) != 1) return false;
+        var a = Vector128.Create(s.V[n * 2], s.V[n * 2 + 1]);
+        ulong half = (c & 3) switch
+        {
+            0 => Vector128.Narrow(Vector128.ShiftRightLogical(a.AsUInt16(), m), Vector128<ushort>.Zero).AsUInt64().ToScalar(),
+            1 => Vector128.Narrow(Vector128.ShiftRightLogical(a.AsUInt32(), m), Vector128<uint>.Zero).AsUInt64().ToScalar(),
+            _ => Vector128.Narrow(Vector128.ShiftRightLogical(a, m), Vector128<ulong>.Zero).AsUInt64().ToScalar(),
+        };
+        if ((c & 4) != 0) s.V[d * 2 + 1] = half;   // the "2" form: the upper half, the lower one kept
+        else
+        {
+            s.V[d * 2] = half;
+            s.V[d * 2 + 1] = 0;
+        }
+        return true;
+    }
+
     /// <summary>Pairwise: the elements of Vm:Vn taken in adjacent pairs (ADDP, SMAXP, FADDP, ...).</summary>
     public static void Pairwise<T>(ref CpuState s, int d, int n, int m, int c) where T : IElementOp
     {
+        if (TryPairwiseVector<T>(ref s, d, n, m, c)) return;
         int esize = ESize(c), p = c >> 16;
         V128 a = Read(ref s, n), b = Read(ref s, m), r = default;
         if ((c & Scalar) != 0)
@@ -189,6 +263,7 @@ public static unsafe class SimdCore
     /// </summary>
     public static void Narrow<T>(ref CpuState s, int d, int n, int m, int c) where T : IElementOp
     {
+        if (TryNarrowVector<T>(ref s, d, n, m, c)) return;
         int esize = ESize(c), p = c >> 16;
         bool scalar = (c & Scalar) != 0;
         int elements = scalar ? 1 : 64 / esize;

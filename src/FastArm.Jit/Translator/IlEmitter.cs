@@ -183,8 +183,14 @@ internal sealed unsafe class IlUnitBuilder
             InvokeUnit = typeof(UnitFn).GetMethod(nameof(UnitFn.Invoke))!,
             InvokeGetter = typeof(Func<Cpu, ulong>).GetMethod(nameof(Func<Cpu, ulong>.Invoke))!;
         public static readonly FieldInfo MrsGetters = typeof(Cpu).GetField(nameof(Cpu.MrsGetters), Any)!;
-        public static readonly MethodInfo Elementwise = typeof(Fp.SimdCore).GetMethod(nameof(Fp.SimdCore.Elementwise))!,
-            TryElementwiseVector = typeof(Fp.SimdCore).GetMethod(nameof(Fp.SimdCore.TryElementwiseVector))!;
+        /// <summary>SIMD shapes whose vector form generated code tries first (it folds to the op or to false).</summary>
+        public static readonly Dictionary<MethodInfo, MethodInfo> VectorFirst = new()
+        {
+            [S(nameof(Fp.SimdCore.Elementwise))] = S(nameof(Fp.SimdCore.TryElementwiseVector)),
+            [S(nameof(Fp.SimdCore.Pairwise))] = S(nameof(Fp.SimdCore.TryPairwiseVector)),
+            [S(nameof(Fp.SimdCore.Narrow))] = S(nameof(Fp.SimdCore.TryNarrowVector)),
+        };
+        private static MethodInfo S(string name) => typeof(Fp.SimdCore).GetMethod(name)!;
         public static readonly FieldInfo UnitCompiled = typeof(Unit).GetField(nameof(Unit.Compiled))!,
             UnitEntryIndex = typeof(Unit).GetField(nameof(Unit.EntryIndex))!;
         public static readonly FieldInfo ExceptionTaken = typeof(Cpu).GetField(nameof(Cpu.ExceptionTaken), Any)!,
@@ -1043,12 +1049,12 @@ internal sealed unsafe class IlUnitBuilder
         Materialize();   // state helpers read and write NZCV in the state
         var method = helper.Method;
         Label? done = null;
-        if (method.IsGenericMethod && method.GetGenericMethodDefinition() == M.Elementwise)
+        if (method.IsGenericMethod && M.VectorFirst.TryGetValue(method.GetGenericMethodDefinition(), out var vectorForm))
         {
             // The vector form first: inlined with these constants it is the op itself, or folds to false.
             done = _il.DefineLabel();
             PushStateArgs(a, b, c, d);
-            _il.Emit(OpCodes.Call, M.TryElementwiseVector.MakeGenericMethod(method.GetGenericArguments()));
+            _il.Emit(OpCodes.Call, vectorForm.MakeGenericMethod(method.GetGenericArguments()));
             _il.Emit(OpCodes.Brtrue, done.Value);
         }
         PushStateArgs(a, b, c, d);
