@@ -68,7 +68,7 @@ public sealed partial class Cpu
         int regionInstructions = 0, failures = 0;
         foreach (var u in units)
         {
-            u.Region = FormRegion(u);
+            u.Region = FormRegion(u, ranOnly: false);   // nothing has run here: whole regions, as measured before
             foreach (var b in u.Region) regionInstructions += b.Insns.Length;
             Compile(u);
             if (u.Compiled == null) failures++;

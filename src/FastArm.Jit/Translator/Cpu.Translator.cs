@@ -399,18 +399,16 @@ public sealed unsafe partial class Cpu
     /// loops run inside one method. Blocks that end by a state change (system register write, ISB, exception) have
     /// no successors here: what follows them must be looked up again in the new state.
     /// </summary>
-    private Unit[] FormRegion(Unit entry)
+    private Unit[] FormRegion(Unit entry, bool ranOnly)
     {
         var region = new List<Unit> { entry };
         var seen = new HashSet<ulong> { entry.Va };
         int instructions = entry.Insns.Length;
         ulong vaPage = entry.Va & ~0xFFFUL, paPage = entry.Pa & ~0xFFFUL;
         Span<ulong> successors = stackalloc ulong[2];
-        // Only blocks that have run (in tier 0, before the entry got hot): the paths a function never took (error
-        // handling, rare cases) would make the method several times larger, slower to compile and to fetch, and
-        // take the region's room from blocks that run. One that runs later is a unit of its own, chained to. When
-        // everything is compiled at its first run, nothing has run yet: the region takes all it reaches.
-        bool ranOnly = Config.JitThreshold > 0;
+        // ranOnly: only blocks that have run (in tier 0, before the entry got hot). The paths a function never took
+        // (error handling, rare cases) would make the method several times larger, slower to compile and to fetch,
+        // and take the region's room from blocks that run; one that runs later is a unit of its own, chained to.
         for (int k = 0; k < region.Count && region.Count < MaxRegionBlocks; k++)
         {
             // With the block after each call: compiled code predicts returns into the region.
@@ -486,7 +484,8 @@ public sealed unsafe partial class Cpu
     private void RequestCompile(Unit u)
     {
         u.CompileRequested = true;
-        var region = u.Region = FormRegion(u);
+        // When everything is compiled at its first run, nothing has run yet: the region takes all it reaches.
+        var region = u.Region = FormRegion(u, ranOnly: Config.JitThreshold > 0);
         // Every block of the region can enter its method: one translation serves them all, so when they get hot
         // themselves they need none of their own.
         for (int i = 1; i < region.Length; i++)
