@@ -1374,14 +1374,7 @@ internal sealed unsafe class IlUnitBuilder
         _il.Emit(OpCodes.Ldc_I4, (int)kind);
         Push(address);
         Push(operand);
-        _il.Emit(OpCodes.Ldc_I4, size);
-        _il.Emit(OpCodes.Ldc_I4, (int)op);
-        _il.Emit(OpCodes.Call, M.AtomicRmwOp);
-        _il.Emit(OpCodes.Stloc, old);
-        BranchIfExceptionTaken();
-        _il.MarkLabel(done);
-        _storesSlowly = true;
-        return new IlVal(old);
+        return AtomicSlowCall(M.AtomicRmwOp, size, op, old, done);
     }
 
     /// <summary>CAS of 1 to 8 bytes inline: the location is written only when it holds the expected value.</summary>
@@ -1405,9 +1398,16 @@ internal sealed unsafe class IlUnitBuilder
         SlowPath(slow, address);
         Push(expected);
         Push(desired);
+        return AtomicSlowCall(M.CompareAndSwapOp, size, op, old, done);
+    }
+
+    /// <summary>Ends an atomic's slow path (its operands pushed): the CPU's method with the size and MemOp, its old value
+    /// into <paramref name="old"/>, the fault exit, and the join with the fast path.</summary>
+    private IlVal AtomicSlowCall(MethodInfo method, int size, MemOp op, LocalBuilder old, Label done)
+    {
         _il.Emit(OpCodes.Ldc_I4, size);
         _il.Emit(OpCodes.Ldc_I4, (int)op);
-        _il.Emit(OpCodes.Call, M.CompareAndSwapOp);
+        _il.Emit(OpCodes.Call, method);
         _il.Emit(OpCodes.Stloc, old);
         BranchIfExceptionTaken();
         _il.MarkLabel(done);
