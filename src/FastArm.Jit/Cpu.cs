@@ -130,7 +130,9 @@ public sealed unsafe partial class Cpu : IDisposable
     {
         Bus = bus;
         Config = config ?? new CpuConfig();
-        StatePointer = (CpuState*)NativeMemory.AlignedAlloc((nuint)(StateBytes + FastTlb.Bytes), 64);
+        StatePointer = (CpuState*)NativeMemory.AlignedAlloc((nuint)StateAndTlbBytes, 64);
+        // Native memory the GC cannot see: tell it, so that undisposed CPUs are finalized before memory runs short.
+        GC.AddMemoryPressure(StateAndTlbBytes);
         FastTlb = new FastTlb((FastTlbEntry*)((byte*)StatePointer + StateBytes));
         Reset(Config.HasEl3 ? 3 : Config.HasEl2 ? 2 : 1);
         Bus.CodePages.PageAdded += OnCodePageAdded;
@@ -154,17 +156,25 @@ public sealed unsafe partial class Cpu : IDisposable
 
     /// <summary>The register state's bytes, rounded up to a cache line: the fast TLB's tables follow.</summary>
     private static int StateBytes => (sizeof(CpuState) + 63) & ~63;
+    private static int StateAndTlbBytes => StateBytes + FastTlb.Bytes;
 
     public void Dispose()
     {
         UnhookTranslator();
         Bus.CodePages.PageAdded -= OnCodePageAdded;
-        if (StatePointer != null) { NativeMemory.AlignedFree(StatePointer); StatePointer = null; }
-        FastTlb.Dispose();
+        FreeState();
         GC.SuppressFinalize(this);
     }
 
-    ~Cpu() { if (StatePointer != null) NativeMemory.AlignedFree(StatePointer); }
+    ~Cpu() => FreeState();
+
+    private void FreeState()
+    {
+        if (StatePointer == null) return;
+        NativeMemory.AlignedFree(StatePointer);
+        StatePointer = null;
+        GC.RemoveMemoryPressure(StateAndTlbBytes);
+    }
 
     // ---- registers as the rest of the emulator sees them ----
 

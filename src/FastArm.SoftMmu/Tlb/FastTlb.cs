@@ -28,7 +28,7 @@ public struct FastTlbEntry
 /// It caches only what the regime TLB (<see cref="Tlb"/>) also holds for the current regime and ASID; it is untagged, so
 /// every invalidation of that TLB, every ASID or regime change flushes it too (or the pages named).
 /// </summary>
-public sealed unsafe class FastTlb : IDisposable
+public sealed unsafe class FastTlb
 {
     public const int Bits = 10;
     public const int Entries = 1 << Bits;
@@ -37,24 +37,14 @@ public sealed unsafe class FastTlb : IDisposable
     public const ulong Invalid = ulong.MaxValue;
     public const ulong PageMask = ~0xFFFUL;
 
-    private FastTlbEntry* _table;
-    private readonly bool _ownsTable;
+    private readonly FastTlbEntry* _table;
     private ulong _largeLow = ulong.MaxValue, _largeHigh;
 
     /// <summary>The bytes of the tables of all contexts (for <see cref="FastTlb(FastTlbEntry*)"/>).</summary>
     public static int Bytes => Contexts * Entries * sizeof(FastTlbEntry);
 
-    public FastTlb()
-    {
-        _table = (FastTlbEntry*)NativeMemory.AlignedAlloc((nuint)Bytes, 64);
-        _ownsTable = true;
-        // Native memory the GC cannot see: tell it, so that undisposed CPUs are finalized before memory runs short.
-        GC.AddMemoryPressure(Bytes);
-        FlushAll();
-    }
-
-    /// <summary>A TLB in <paramref name="storage"/> (<see cref="Bytes"/> long, 64-byte aligned), which its owner frees:
-    /// a CPU puts it next to its register state, so that generated code reaches both from one base register.</summary>
+    /// <summary>A TLB in <paramref name="storage"/> (<see cref="Bytes"/> long, 64-byte aligned), which its owner allocates
+    /// and frees: a CPU puts it next to its register state, so that generated code reaches both from one base register.</summary>
     public FastTlb(FastTlbEntry* storage)
     {
         _table = storage;
@@ -167,24 +157,6 @@ public sealed unsafe class FastTlb : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        Free();
-        GC.SuppressFinalize(this);
-    }
-
-    private void Free()
-    {
-        if (_table == null) return;
-        if (_ownsTable)
-        {
-            NativeMemory.AlignedFree(_table);
-            GC.RemoveMemoryPressure(Bytes);
-        }
-        _table = null;
-    }
-
-    ~FastTlb() => Free();
 }
 
 public enum FastAccess { Read, Write, Fetch }
