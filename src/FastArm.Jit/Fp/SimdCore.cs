@@ -88,6 +88,18 @@ public static unsafe class SimdCore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int ESize(int c) => 8 << (c & 3);
 
+    /// <summary>Vn as a host vector (the vector forms' <see cref="Read"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<ulong> ReadVector(ref CpuState s, int n) => Vector128.Create(s.V[n * 2], s.V[n * 2 + 1]);
+
+    /// <summary>Vd = <paramref name="v"/>, or only its low half with the upper one zeroed (<paramref name="q"/> false).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WriteVector(ref CpuState s, int d, Vector128<ulong> v, bool q)
+    {
+        s.V[d * 2] = v.GetElement(0);
+        s.V[d * 2 + 1] = q ? v.GetElement(1) : 0;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int DataSize(int c) => (c & Scalar) != 0 ? ESize(c) : (c & 4) != 0 ? 128 : 64;
 
@@ -121,12 +133,9 @@ public static unsafe class SimdCore
     public static bool TryElementwiseVector<T>(ref CpuState s, int d, int n, int m, int c) where T : IElementOp
     {
         if ((c & (Scalar | FromElement)) != 0) return false;
-        var a = Vector128.Create(s.V[n * 2], s.V[n * 2 + 1]);
-        var dv = Vector128.Create(s.V[d * 2], s.V[d * 2 + 1]);
-        var b = ((c >> 4) & 3) == 1 ? default : Vector128.Create(s.V[m * 2], s.V[m * 2 + 1]);
-        if (!T.TryVector(ESize(c), c >> 16, dv, a, b, m, out var vr)) return false;
-        s.V[d * 2] = vr.GetElement(0);
-        s.V[d * 2 + 1] = (c & 4) != 0 ? vr.GetElement(1) : 0;
+        var b = ((c >> 4) & 3) == 1 ? default : ReadVector(ref s, m);
+        if (!T.TryVector(ESize(c), c >> 16, ReadVector(ref s, d), ReadVector(ref s, n), b, m, out var vr)) return false;
+        WriteVector(ref s, d, vr, (c & 4) != 0);
         return true;
     }
 
@@ -140,12 +149,11 @@ public static unsafe class SimdCore
         int esize = ESize(c);
         bool q = (c & 4) != 0;
         // 64-bit forms: Vm:Vn is one 128-bit vector (its even and odd elements fill the low halves).
-        var x = q ? Vector128.Create(s.V[n * 2], s.V[n * 2 + 1]) : Vector128.Create(s.V[n * 2], s.V[m * 2]);
-        var y = q ? Vector128.Create(s.V[m * 2], s.V[m * 2 + 1]) : default;
+        var x = q ? ReadVector(ref s, n) : Vector128.Create(s.V[n * 2], s.V[m * 2]);
+        var y = q ? ReadVector(ref s, m) : default;
         var (evens, odds) = Unzip(x, y, esize);
         if (!T.TryVector(esize, c >> 16, default, evens, odds, 0, out var r)) return false;
-        s.V[d * 2] = r.GetElement(0);
-        s.V[d * 2 + 1] = q ? r.GetElement(1) : 0;
+        WriteVector(ref s, d, r, q);
         return true;
     }
 
@@ -187,7 +195,7 @@ public static unsafe class SimdCore
     {
         // The truncated bits of a 2*esize element shifted right by at most esize do not depend on its signedness (p bit 0).
         if (typeof(T) != typeof(ShiftNarrowOp) || (c & Scalar) != 0 || ((c >> 16) & ~1) != 0 || ((c >> 4) & 3) != 1) return false;
-        var a = Vector128.Create(s.V[n * 2], s.V[n * 2 + 1]);
+        var a = ReadVector(ref s, n);
         ulong half = (c & 3) switch
         {
             0 => Vector128.Narrow(Vector128.ShiftRightLogical(a.AsUInt16(), m), Vector128<ushort>.Zero).AsUInt64().ToScalar(),
