@@ -1155,9 +1155,7 @@ internal sealed unsafe class IlUnitBuilder
             var entry = TlbEntry(address);
             TagCompare(address, entry, FastTlbEntry.ReadTagOffset, size, op, slow);
             HostAddress(address, entry);
-            if (size > 1) _il.Emit(OpCodes.Unaligned, (byte)1);
-            _il.Emit(size switch { 1 => OpCodes.Ldind_U1, 2 => OpCodes.Ldind_U2, 4 => OpCodes.Ldind_U4, _ => OpCodes.Ldind_I8 });
-            if (size < 8) _il.Emit(OpCodes.Conv_U8);
+            LoadSized(size, aligned: false);
             _il.Emit(OpCodes.Stloc, r);
             _il.Emit(OpCodes.Br, done);
         }
@@ -1247,9 +1245,7 @@ internal sealed unsafe class IlUnitBuilder
     {
         HostAddress(address, entry);
         Push(value);
-        if (size < 8) _il.Emit(OpCodes.Conv_U4);
-        if (size > 1) _il.Emit(OpCodes.Unaligned, (byte)1);
-        _il.Emit(size switch { 1 => OpCodes.Stind_I1, 2 => OpCodes.Stind_I2, 4 => OpCodes.Stind_I4, _ => OpCodes.Stind_I8 });
+        StoreSized(size, aligned: false);
     }
 
     private void EmitStore(IlVal address, IlVal value, int size, MemOp op)
@@ -1367,7 +1363,7 @@ internal sealed unsafe class IlUnitBuilder
             case AtomicOp.Eor: _il.Emit(OpCodes.Xor); break;
             case AtomicOp.Set: _il.Emit(OpCodes.Or); break;
         }
-        StoreSized(size);
+        StoreSized(size, aligned: true);
         _il.Emit(OpCodes.Br, done);
         SlowPathBegin(slow);
         LdCpu();
@@ -1393,7 +1389,7 @@ internal sealed unsafe class IlUnitBuilder
         _il.Emit(OpCodes.Bne_Un, done);
         HostAddress(address, entry);
         Push(desired);
-        StoreSized(size);
+        StoreSized(size, aligned: true);
         _il.Emit(OpCodes.Br, done);
         SlowPath(slow, address);
         Push(expected);
@@ -1425,16 +1421,24 @@ internal sealed unsafe class IlUnitBuilder
         var entry = TlbEntry(address);
         TagCompare(address, entry, FastTlbEntry.WriteTagOffset, size, op | MemOp.AlignedOnly, slow);
         HostAddress(address, entry);
-        _il.Emit(size switch { 1 => OpCodes.Ldind_U1, 2 => OpCodes.Ldind_U2, 4 => OpCodes.Ldind_U4, _ => OpCodes.Ldind_I8 });
-        if (size < 8) _il.Emit(OpCodes.Conv_U8);
+        LoadSized(size, aligned: true);
         _il.Emit(OpCodes.Stloc, old);
         return entry;
     }
 
-    /// <summary>Stores the ulong on the stack at an aligned host address below it, truncated to <paramref name="size"/>.</summary>
-    private void StoreSized(int size)
+    /// <summary>Loads <paramref name="size"/> bytes from the host address on the stack, zero-extended to a ulong.</summary>
+    private void LoadSized(int size, bool aligned)
+    {
+        if (!aligned && size > 1) _il.Emit(OpCodes.Unaligned, (byte)1);
+        _il.Emit(size switch { 1 => OpCodes.Ldind_U1, 2 => OpCodes.Ldind_U2, 4 => OpCodes.Ldind_U4, _ => OpCodes.Ldind_I8 });
+        if (size < 8) _il.Emit(OpCodes.Conv_U8);
+    }
+
+    /// <summary>Stores the ulong on the stack at the host address below it, truncated to <paramref name="size"/>.</summary>
+    private void StoreSized(int size, bool aligned)
     {
         if (size < 8) _il.Emit(OpCodes.Conv_U4);
+        if (!aligned && size > 1) _il.Emit(OpCodes.Unaligned, (byte)1);
         _il.Emit(size switch { 1 => OpCodes.Stind_I1, 2 => OpCodes.Stind_I2, 4 => OpCodes.Stind_I4, _ => OpCodes.Stind_I8 });
     }
 
