@@ -208,7 +208,8 @@ internal sealed unsafe class IlUnitBuilder
     private readonly int _tlbOffset;
     /// <summary>The unit key of the code being built, which units chained to must have; -1: no chaining.</summary>
     private readonly int _chainKey;
-    private LocalBuilder? _chainUnit;
+    private LocalBuilder? _exitTarget, _exitCount;
+    private Label? _exit;
 
     /// <summary>The register cache's slot for the current SP (X0..X30 are slots 0..30).</summary>
     internal const int SpSlot = 31;
@@ -450,8 +451,7 @@ internal sealed unsafe class IlUnitBuilder
 
     /// <summary>
     /// Leaves the unit for <paramref name="target"/> after <paramref name="count"/> instructions of the current block:
-    /// into the next compiled unit by a tail call when <see cref="Cpu.ChainTo"/> allows (the stack does not grow, and
-    /// the count reaches the dispatcher through the CPU), else back to the dispatcher with PC = target.
+    /// through the method's one exit (<see cref="EmitExit"/>) with the target and the count in locals.
     /// </summary>
     private void Leave(IlVal target, int count)
     {
@@ -462,28 +462,50 @@ internal sealed unsafe class IlUnitBuilder
             EmitReturn(count);
             return;
         }
-        var dispatch = _il.DefineLabel();
-        _chainUnit ??= _il.DeclareLocal(typeof(Unit));
-        LdCpu();
+        _exitTarget ??= _il.DeclareLocal(typeof(ulong));
+        _exitCount ??= _il.DeclareLocal(typeof(int));
+        _exit ??= _il.DefineLabel();
         Push(target);
+        _il.Emit(OpCodes.Stloc, _exitTarget);
         _il.Emit(OpCodes.Ldloc, _executed);
         _il.Emit(OpCodes.Ldc_I4, count);
         _il.Emit(OpCodes.Add);
+        _il.Emit(OpCodes.Stloc, _exitCount);
+        _il.Emit(OpCodes.Br, _exit.Value);
+    }
+
+    /// <summary>
+    /// The way out of the method: into the next compiled unit by a tail call when <see cref="Cpu.ChainTo"/> allows (the
+    /// stack does not grow, and the count reaches the dispatcher through the CPU), else back to the dispatcher with PC
+    /// = target. One copy per method rather than one per exit: the inlined ChainTo and the tail call's epilogue are
+    /// ~170 bytes of x64, and a copy at every exit made the code a fifth larger, which cost more in instruction fetch
+    /// than the per-exit indirect jump gained in prediction (docs/notes/translator.md, session 6).
+    /// </summary>
+    private void EmitExit()
+    {
+        if (_exit is not { } exit) return;
+        _il.MarkLabel(exit);
+        var dispatch = _il.DefineLabel();
+        var next = _il.DeclareLocal(typeof(Unit));
+        LdCpu();
+        _il.Emit(OpCodes.Ldloc, _exitTarget!);
+        _il.Emit(OpCodes.Ldloc, _exitCount!);
         _il.Emit(OpCodes.Ldc_I4, _chainKey);
         _il.Emit(OpCodes.Call, M.ChainTo);
-        _il.Emit(OpCodes.Stloc, _chainUnit);
-        _il.Emit(OpCodes.Ldloc, _chainUnit);
+        _il.Emit(OpCodes.Stloc, next);
+        _il.Emit(OpCodes.Ldloc, next);
         _il.Emit(OpCodes.Brfalse, dispatch);
-        _il.Emit(OpCodes.Ldloc, _chainUnit);
+        _il.Emit(OpCodes.Ldloc, next);
         _il.Emit(OpCodes.Ldfld, M.UnitCompiled);
         LdState();
-        _il.Emit(OpCodes.Ldloc, _chainUnit);
+        _il.Emit(OpCodes.Ldloc, next);
         _il.Emit(OpCodes.Ldfld, M.UnitEntryIndex);
         _il.Emit(OpCodes.Tailcall);
         _il.Emit(OpCodes.Callvirt, M.InvokeUnit);
         _il.Emit(OpCodes.Ret);
         _il.MarkLabel(dispatch);
-        EmitReturn(count);
+        _il.Emit(OpCodes.Ldloc, _exitCount!);
+        _il.Emit(OpCodes.Ret);
     }
 
     private void EmitReturn(int count)
@@ -497,6 +519,7 @@ internal sealed unsafe class IlUnitBuilder
     /// <summary>Completes the method; its delegate is bound to <paramref name="cpu"/>.</summary>
     public UnitFn Finish(Cpu cpu)
     {
+        EmitExit();
         foreach (var (label, count) in _faultExits)
         {
             _il.MarkLabel(label);
