@@ -24,6 +24,21 @@ public sealed unsafe partial class Cpu
     [MethodImpl(MethodImplOptions.NoInlining)]
     internal void Store128Op(ulong address, ulong lo, ulong hi, MemOp op) => TryWrite128(address, lo, hi, op);
 
+    /// <summary>Generated code's slow paths of 16-byte accesses (<see cref="PackAccess"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal void Load128Slow(ulong address, int access, out ulong lo, out ulong hi)
+    {
+        S.PC = AccessPc(access);
+        Load128Op(address, AccessOp(access), out lo, out hi);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal void Store128Slow(ulong address, ulong lo, ulong hi, int access)
+    {
+        S.PC = AccessPc(access);
+        TryWrite128(address, lo, hi, AccessOp(access));
+    }
+
     /// <summary>LDXR family and LDXP of W registers (<paramref name="size"/> = <paramref name="monitorSize"/> = 8: the pair is
     /// one doubleword); LDXP of X registers is <see cref="Load128Op"/> with MemOp.Exclusive.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -76,17 +91,39 @@ public sealed unsafe partial class Cpu
     /// <summary>A plain load for generated code's slow path (its fast TLB test already failed): the value, or 0 when
     /// the access faulted.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    internal ulong LoadOp(ulong address, int size, MemOp op) => TryReadSlow(address, size, op, out ulong v) ? v : 0;
+    internal ulong LoadOp(ulong address, int access)
+    {
+        S.PC = AccessPc(access);
+        return TryReadSlow(address, AccessSize(access), AccessOp(access), out ulong v) ? v : 0;
+    }
 
     /// <summary>A plain store for generated code's slow path (its fast TLB test already failed).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    internal bool StoreOp(ulong address, int size, ulong value, MemOp op) => TryWriteSlow(address, size, value, op);
+    internal bool StoreOp(ulong address, ulong value, int access)
+    {
+        S.PC = AccessPc(access);
+        return TryWriteSlow(address, AccessSize(access), value, AccessOp(access));
+    }
+
+    /// <summary>
+    /// A plain access's slow path gets what it needs in one constant, so that each of the thousands of them in generated
+    /// code is a few bytes shorter (no PC store, one argument for three): the access size (bits 0-4), its MemOp (5-11)
+    /// and the word offset of its instruction in the page (12-21). The page is S.PC's: compiled code is entered with
+    /// S.PC at its first instruction and never leaves its page without leaving the method (a region is one page).
+    /// </summary>
+    internal static int PackAccess(int size, MemOp op, ulong pc) => size | (int)op << 5 | (int)((pc & 0xFFF) >> 2) << 12;
+    private static int AccessSize(int access) => access & 31;
+    private static MemOp AccessOp(int access) => (MemOp)((access >> 5) & 127);
+    private ulong AccessPc(int access) => (S.PC & ~0xFFFUL) | (ulong)((access >> 12) & 1023) << 2;
 
     /// <summary>A store pair for generated code's slow path (one of its two fast TLB tests failed): both locations
     /// are probed before either is written, as the semantics do (LoadStore.Pair).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    internal void StorePairOp(ulong a1, ulong v1, ulong a2, ulong v2, int size, MemOp op)
+    internal void StorePairOp(ulong a1, ulong v1, ulong a2, ulong v2, int access)
     {
+        S.PC = AccessPc(access);
+        int size = AccessSize(access);
+        var op = AccessOp(access);
         if (TryWrite(a1, size, v1, op | MemOp.Probe) && TryWrite(a2, size, v2, op | MemOp.Probe) && TryWrite(a1, size, v1, op))
             TryWrite(a2, size, v2, op);
     }

@@ -172,7 +172,7 @@ internal sealed unsafe class IlUnitBuilder
             UMulHigh = F(nameof(Flags.UMulHigh)), SMulHigh = F(nameof(Flags.SMulHigh)), UDiv = F(nameof(Flags.UDiv)), SDiv = F(nameof(Flags.SDiv)),
             Add64 = F(nameof(Flags.Add64)), Add32 = F(nameof(Flags.Add32)), Logical64 = F(nameof(Flags.Logical64)), Logical32 = F(nameof(Flags.Logical32));
         public static readonly MethodInfo StoreOp = C(nameof(Cpu.StoreOp)), LoadOp = C(nameof(Cpu.LoadOp)),
-            Load128Op = C(nameof(Cpu.Load128Op)), Store128Op = C(nameof(Cpu.Store128Op)), StorePairOp = C(nameof(Cpu.StorePairOp)), LoadExclusiveOp = C(nameof(Cpu.LoadExclusiveOp)),
+            Load128Slow = C(nameof(Cpu.Load128Slow)), Store128Slow = C(nameof(Cpu.Store128Slow)), StorePairOp = C(nameof(Cpu.StorePairOp)), LoadExclusiveOp = C(nameof(Cpu.LoadExclusiveOp)),
             StoreExclusiveOp = C(nameof(Cpu.StoreExclusiveOp)), StoreExclusivePairOp = C(nameof(Cpu.StoreExclusivePairOp)),
             ClearExclusive = C(nameof(Cpu.ClearExclusive)), AtomicRmwOp = C(nameof(Cpu.AtomicRmwOp)), CompareAndSwapOp = C(nameof(Cpu.CompareAndSwapOp)),
             CompareAndSwapPairOp = C(nameof(Cpu.CompareAndSwapPairOp)), ReadSysReg = C(nameof(Cpu.ReadSysReg)), WriteSysReg = C(nameof(Cpu.WriteSysReg)),
@@ -1106,6 +1106,19 @@ internal sealed unsafe class IlUnitBuilder
         Push(address);
     }
 
+    /// <summary>The slow half of a plain access, whose CPU method takes <see cref="PushAccess"/>'s constant: as
+    /// <see cref="SlowPath"/> but without the PC store (the constant carries the PC).</summary>
+    private void SlowAccess(Label slow, IlVal address)
+    {
+        _il.MarkLabel(slow);
+        EmitMaterialize();
+        LdCpu();
+        Push(address);
+    }
+
+    /// <summary>Size, MemOp and PC of the current instruction's access in one constant (<see cref="Cpu.PackAccess"/>).</summary>
+    private void PushAccess(int size, MemOp op) => _il.Emit(OpCodes.Ldc_I4, Cpu.PackAccess(size, op, InsnPc));
+
     private void SlowPathBegin(Label slow)
     {
         _il.MarkLabel(slow);
@@ -1182,9 +1195,8 @@ internal sealed unsafe class IlUnitBuilder
             _il.Emit(OpCodes.Stloc, r);
             _il.Emit(OpCodes.Br, done);
         }
-        SlowPath(slow, address);
-        _il.Emit(OpCodes.Ldc_I4, size);
-        _il.Emit(OpCodes.Ldc_I4, (int)op);
+        SlowAccess(slow, address);
+        PushAccess(size, op);
         _il.Emit(OpCodes.Call, M.LoadOp);
         _il.Emit(OpCodes.Stloc, r);
         BranchIfExceptionTaken();
@@ -1251,12 +1263,11 @@ internal sealed unsafe class IlUnitBuilder
         StoreHit(a1, v1, e1, size);
         StoreHit(a2, v2, e2, size);
         _il.Emit(OpCodes.Br, done);
-        SlowPath(slow, a1);
+        SlowAccess(slow, a1);
         Push(v1);
         Push(a2);
         Push(v2);
-        _il.Emit(OpCodes.Ldc_I4, size);
-        _il.Emit(OpCodes.Ldc_I4, (int)op);
+        PushAccess(size, op);
         _il.Emit(OpCodes.Call, M.StorePairOp);
         BranchIfExceptionTaken();
         _il.MarkLabel(done);
@@ -1283,10 +1294,9 @@ internal sealed unsafe class IlUnitBuilder
             if ((op & MemOp.Probe) == 0) StoreHit(address, value, entry, size);
             _il.Emit(OpCodes.Br, done);
         }
-        SlowPath(slow, address);
-        _il.Emit(OpCodes.Ldc_I4, size);
+        SlowAccess(slow, address);
         Push(value);
-        _il.Emit(OpCodes.Ldc_I4, (int)op);
+        PushAccess(size, op);
         _il.Emit(OpCodes.Call, M.StoreOp);
         _il.Emit(OpCodes.Pop);
         BranchIfExceptionTaken();
@@ -1325,11 +1335,11 @@ internal sealed unsafe class IlUnitBuilder
             }
             _il.Emit(OpCodes.Br, done);
         }
-        SlowPath(slow, address);
-        _il.Emit(OpCodes.Ldc_I4, (int)op);
+        SlowAccess(slow, address);
+        PushAccess(16, op);
         _il.Emit(OpCodes.Ldloca, l);
         _il.Emit(OpCodes.Ldloca, h);
-        _il.Emit(OpCodes.Call, M.Load128Op);
+        _il.Emit(OpCodes.Call, M.Load128Slow);
         BranchIfExceptionTaken();
         _il.MarkLabel(done);
         lo = new IlVal(l);
@@ -1356,11 +1366,11 @@ internal sealed unsafe class IlUnitBuilder
                 }
             _il.Emit(OpCodes.Br, done);
         }
-        SlowPath(slow, address);
+        SlowAccess(slow, address);
         Push(lo);
         Push(hi);
-        _il.Emit(OpCodes.Ldc_I4, (int)op);
-        _il.Emit(OpCodes.Call, M.Store128Op);
+        PushAccess(16, op);
+        _il.Emit(OpCodes.Call, M.Store128Slow);
         BranchIfExceptionTaken();
         _il.MarkLabel(done);
         if ((op & MemOp.Probe) == 0) _storesSlowly = true;
