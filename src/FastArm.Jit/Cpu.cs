@@ -170,6 +170,7 @@ public sealed unsafe partial class Cpu : IDisposable
 
     private void FreeState()
     {
+        FreeChainCache();
         if (StatePointer == null) return;
         NativeMemory.AlignedFree(StatePointer);
         StatePointer = null;

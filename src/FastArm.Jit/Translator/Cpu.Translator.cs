@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using FastArm.Jit.Decode;
 using FastArm.Jit.Interpreter;
 using FastArm.Jit.Translator;
@@ -43,6 +44,9 @@ internal sealed class Unit
     /// <summary>The method that runs this unit: its own region's, or that of a region it is a block of (entered at
     /// <see cref="EntryIndex"/>).</summary>
     public volatile UnitFn? Compiled;
+    /// <summary>Where the method compiled for this unit's own region starts (set before <see cref="Compiled"/>); a block
+    /// of another region is entered through its <see cref="Host"/>'s.</summary>
+    public nint Code;
     public int EntryIndex;
     /// <summary>The entry of the region whose method will run this unit too (set when that region is requested).</summary>
     public Unit? Host;
@@ -91,6 +95,26 @@ internal sealed class Unit
     }
 }
 
+/// <summary>
+/// An entry of the chain cache (<see cref="Cpu.ChainCached"/>): all that a compiled exit needs to go on into the unit at
+/// <see cref="Va"/> (its method's entry point and entry index, its length for the budget, its id), in one cache line,
+/// where going through the jump cache's reference and the unit object cost two or three dependent cache misses per
+/// transition. Valid while the fast TLB's generation it was made in lasts; dropping units moves that generation too.
+/// </summary>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential, Size = 64)]
+internal struct ChainEntry
+{
+    public ulong Va;
+    public ulong Generation;
+    public nint Code;
+    public long Id;
+    public int Entry;
+    public int Length;
+    public int Key;
+
+    public static readonly int CodeOffset = 16, EntryOffset = 32;
+}
+
 /// <summary>What the translator did: for the bench and the note.</summary>
 public readonly record struct TranslatorStatistics(
     long UnitsBuilt, long UnitsCompiled, long InstructionsCompiled, double CompileSeconds, long UnitsInvalidated,
@@ -121,6 +145,10 @@ public sealed unsafe partial class Cpu
     /// (a region never leaves its page, so units elsewhere cannot reach the address without leaving).</summary>
     private ulong _untilPage;
     private bool _translatorHooked;
+    /// <summary>The chain cache, indexed as the jump cache (<see cref="ChainEntry"/>); allocated when the translator is
+    /// first used.</summary>
+    private ChainEntry* _chainCache;
+    private static nuint ChainCacheBytes => (nuint)(1024 << JumpCacheWindowBits) * (nuint)sizeof(ChainEntry);
 
     private long _emitTicks, _ilBytes, _cacheEvictions;
     /// <summary>How often the translation cache reached its bound and was emptied.</summary>
@@ -142,6 +170,11 @@ public sealed unsafe partial class Cpu
     {
         if (_translatorHooked) return;
         _translatorHooked = true;
+        if (_chainCache == null)
+        {
+            _chainCache = (ChainEntry*)NativeMemory.AlignedAlloc(ChainCacheBytes, 64);
+            NativeMemory.Clear(_chainCache, ChainCacheBytes);   // generation 0: no entry is valid (the fast TLB's starts at 1)
+        }
         Bus.CodePages.CodeWritten += OnCodeWritten;
     }
 
@@ -153,6 +186,54 @@ public sealed unsafe partial class Cpu
         _translatorHooked = false;
         Bus.CodePages.CodeWritten -= OnCodeWritten;
     }
+
+    private void FreeChainCache()
+    {
+        if (_chainCache == null) return;
+        NativeMemory.AlignedFree(_chainCache);
+        _chainCache = null;
+    }
+
+    /// <summary>
+    /// The fast way out of a compiled unit: when the chain cache holds <paramref name="target"/> in this state and
+    /// generation, and the unit fits in the budget and nothing asks for attention, it is chained to as
+    /// <see cref="ChainTo"/> would, and the caller calls the entry's method directly; null: ask ChainTo.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal ChainEntry* ChainCached(ulong target, int executed, int key)
+    {
+        var e = _chainCache + JumpCacheSlot(target);
+        if (e->Va != target || e->Key != key || e->Generation != FastTlb.Generation || executed + e->Length > UnitBudget
+            || _interruptLinesChanged | _stopRequested)
+            return null;
+        S.PC = target;
+        UnitBudget -= executed;
+        _chainedInstructions += executed;
+        _currentUnitId = e->Id;
+        _chainedRuns++;
+        return e;
+    }
+
+    /// <summary>Records in the chain cache the unit <see cref="ChainTo"/> just chained to (which it checked as the jump
+    /// cache's entry would be, stop address included).</summary>
+    private void CacheChain(Unit u)
+    {
+        nint code = (u.Host ?? u).Code;
+        if (code == 0) return;
+        var e = _chainCache + JumpCacheSlot(u.Va);
+        e->Va = u.Va;
+        e->Key = u.Key;
+        e->Code = code;
+        e->Entry = u.EntryIndex;
+        e->Length = u.Length;
+        e->Id = u.Id;
+        e->Generation = FastTlb.Generation;
+    }
+
+    /// <summary>Where a delegate's method starts: for one bound to its first argument, as a unit's is, the code its
+    /// Invoke calls with the target first (a DynamicMethod cannot be named by ldftn).</summary>
+    [System.Runtime.CompilerServices.UnsafeAccessor(System.Runtime.CompilerServices.UnsafeAccessorKind.Field, Name = "_methodPtr")]
+    private static extern ref nint MethodPointer(Delegate d);
 
     /// <summary>
     /// The jump cache slot of <paramref name="va"/>: a page's instructions take a window of 1024 slots chosen by a hash
@@ -231,6 +312,7 @@ public sealed unsafe partial class Cpu
             _units.Remove((u.Va, u.Pa, u.Key));
         }
         if (kept == list.Count) return false;
+        FastTlb.Generation++;   // the chain cache's entries of the dropped units go
         list.RemoveRange(kept, list.Count - kept);
         if (kept > 0) cp.Recover();
         return kept == 0;
@@ -254,6 +336,7 @@ public sealed unsafe partial class Cpu
         _units.Clear();
         _codePages.Clear();
         FlushJumpCache();
+        FastTlb.Generation++;   // and the chain cache
     }
 
     /// <summary>The unit that starts at <paramref name="pc"/> in the current state, built if needed; null when the fetch
@@ -287,6 +370,7 @@ public sealed unsafe partial class Cpu
         _chainedInstructions += executed;
         _currentUnitId = u.Id;
         _chainedRuns++;
+        CacheChain(u);
         return u;
     }
 
@@ -543,6 +627,7 @@ public sealed unsafe partial class Cpu
             long emitted = Stopwatch.GetTimestamp();
             Interlocked.Add(ref _emitTicks, emitted - start);
             fn(null, 0);   // compiles the method now, on this thread (with no state it returns at once)
+            u.Code = MethodPointer(fn);
             u.Compiled = fn;
             // The other blocks enter the same method: published now, they can be chained to before the dispatcher runs them.
             foreach (var block in region)
@@ -630,6 +715,8 @@ public sealed unsafe partial class Cpu
         var e = new Eval(this);
         int threshold = Config.JitThreshold;
         _untilPage = r.Until & ~0xFFFUL;
+        // The chain cache was filled without regard to this run's stop address: it goes (ChainTo refills it within it).
+        if (r.Until != ulong.MaxValue) FastTlb.Generation++;
 
         while (true)
         {

@@ -180,7 +180,7 @@ internal sealed unsafe class IlUnitBuilder
             Barrier = C(nameof(Cpu.Barrier)), ExceptionGenerating = C(nameof(Cpu.ExceptionGenerating)), ExceptionReturn = C(nameof(Cpu.ExceptionReturn)),
             RaiseUndefined = C(nameof(Cpu.RaiseUndefined)), CheckFPAdvSIMDEnabled = C(nameof(Cpu.CheckFPAdvSIMDEnabled)),
             CheckSpAlignment = C(nameof(Cpu.CheckSpAlignment)), BranchAddr = C(nameof(Cpu.BranchAddr)), ChainTo = C(nameof(Cpu.ChainTo)),
-            InvokeUnit = typeof(UnitFn).GetMethod(nameof(UnitFn.Invoke))!,
+            InvokeUnit = typeof(UnitFn).GetMethod(nameof(UnitFn.Invoke))!, ChainCached = C(nameof(Cpu.ChainCached)),
             InvokeGetter = typeof(Func<Cpu, ulong>).GetMethod(nameof(Func<Cpu, ulong>.Invoke))!;
         public static readonly FieldInfo MrsGetters = typeof(Cpu).GetField(nameof(Cpu.MrsGetters), Any)!;
         /// <summary>SIMD shapes whose vector form generated code tries first (it folds to the op or to false).</summary>
@@ -486,6 +486,30 @@ internal sealed unsafe class IlUnitBuilder
         if (_exit is not { } exit) return;
         _il.MarkLabel(exit);
         var dispatch = _il.DefineLabel();
+        var uncached = _il.DefineLabel();
+        var cached = _il.DeclareLocal(typeof(nint));
+        LdCpu();
+        _il.Emit(OpCodes.Ldloc, _exitTarget!);
+        _il.Emit(OpCodes.Ldloc, _exitCount!);
+        _il.Emit(OpCodes.Ldc_I4, _chainKey);
+        _il.Emit(OpCodes.Call, M.ChainCached);
+        _il.Emit(OpCodes.Stloc, cached);
+        _il.Emit(OpCodes.Ldloc, cached);
+        _il.Emit(OpCodes.Brfalse, uncached);
+        LdCpu();
+        LdState();
+        _il.Emit(OpCodes.Ldloc, cached);
+        _il.Emit(OpCodes.Ldc_I4, ChainEntry.EntryOffset);
+        _il.Emit(OpCodes.Add);
+        _il.Emit(OpCodes.Ldind_I4);
+        _il.Emit(OpCodes.Ldloc, cached);
+        _il.Emit(OpCodes.Ldc_I4, ChainEntry.CodeOffset);
+        _il.Emit(OpCodes.Add);
+        _il.Emit(OpCodes.Ldind_I);
+        _il.Emit(OpCodes.Tailcall);
+        _il.EmitCalli(OpCodes.Calli, CallingConventions.Standard, typeof(int), [typeof(Cpu), typeof(CpuState*), typeof(int)], null);
+        _il.Emit(OpCodes.Ret);
+        _il.MarkLabel(uncached);
         var next = _il.DeclareLocal(typeof(Unit));
         LdCpu();
         _il.Emit(OpCodes.Ldloc, _exitTarget!);
