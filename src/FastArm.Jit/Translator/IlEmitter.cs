@@ -475,9 +475,9 @@ internal sealed unsafe class IlUnitBuilder
     }
 
     /// <summary>
-    /// The way out of the method: into the next compiled unit by a tail call when <see cref="Cpu.ChainTo"/> allows (the
-    /// stack does not grow, and the count reaches the dispatcher through the CPU), else back to the dispatcher with PC
-    /// = target. One copy per method rather than one per exit: the inlined ChainTo and the tail call's epilogue are
+    /// The way out of the method: into the next compiled unit by a tail call when the chain cache
+    /// (<see cref="Cpu.ChainCached"/>) or else <see cref="Cpu.ChainTo"/> allows (the stack does not grow, and the count
+    /// reaches the dispatcher through the CPU), else back to the dispatcher with PC = target. One copy per method rather than one per exit: the inlined ChainTo and the tail call's epilogue are
     /// ~170 bytes of x64, and a copy at every exit made the code a fifth larger, which cost more in instruction fetch
     /// than the per-exit indirect jump gained in prediction (docs/notes/translator.md, session 6).
     /// </summary>
@@ -487,15 +487,8 @@ internal sealed unsafe class IlUnitBuilder
         _il.MarkLabel(exit);
         var dispatch = _il.DefineLabel();
         var uncached = _il.DefineLabel();
-        var cached = _il.DeclareLocal(typeof(nint));
-        LdCpu();
-        _il.Emit(OpCodes.Ldloc, _exitTarget!);
-        _il.Emit(OpCodes.Ldloc, _exitCount!);
-        _il.Emit(OpCodes.Ldc_I4, _chainKey);
-        _il.Emit(OpCodes.Call, M.ChainCached);
-        _il.Emit(OpCodes.Stloc, cached);
-        _il.Emit(OpCodes.Ldloc, cached);
-        _il.Emit(OpCodes.Brfalse, uncached);
+        // The chain cache's entry (a ChainEntry*), or on to ChainTo's unit, or back to the dispatcher.
+        var cached = AskToChain(M.ChainCached, typeof(nint), uncached);
         LdCpu();
         LdState();
         _il.Emit(OpCodes.Ldloc, cached);
@@ -510,15 +503,7 @@ internal sealed unsafe class IlUnitBuilder
         _il.EmitCalli(OpCodes.Calli, CallingConventions.Standard, typeof(int), [typeof(Cpu), typeof(CpuState*), typeof(int)], null);
         _il.Emit(OpCodes.Ret);
         _il.MarkLabel(uncached);
-        var next = _il.DeclareLocal(typeof(Unit));
-        LdCpu();
-        _il.Emit(OpCodes.Ldloc, _exitTarget!);
-        _il.Emit(OpCodes.Ldloc, _exitCount!);
-        _il.Emit(OpCodes.Ldc_I4, _chainKey);
-        _il.Emit(OpCodes.Call, M.ChainTo);
-        _il.Emit(OpCodes.Stloc, next);
-        _il.Emit(OpCodes.Ldloc, next);
-        _il.Emit(OpCodes.Brfalse, dispatch);
+        var next = AskToChain(M.ChainTo, typeof(Unit), dispatch);
         _il.Emit(OpCodes.Ldloc, next);
         _il.Emit(OpCodes.Ldfld, M.UnitCompiled);
         LdState();
@@ -530,6 +515,22 @@ internal sealed unsafe class IlUnitBuilder
         _il.MarkLabel(dispatch);
         _il.Emit(OpCodes.Ldloc, _exitCount!);
         _il.Emit(OpCodes.Ret);
+    }
+
+    /// <summary>Calls <paramref name="chain"/>(target, count, key) of the exit; its result in a new local, or on to
+    /// <paramref name="ifNone"/> when it is null.</summary>
+    private LocalBuilder AskToChain(MethodInfo chain, Type result, Label ifNone)
+    {
+        var r = _il.DeclareLocal(result);
+        LdCpu();
+        _il.Emit(OpCodes.Ldloc, _exitTarget!);
+        _il.Emit(OpCodes.Ldloc, _exitCount!);
+        _il.Emit(OpCodes.Ldc_I4, _chainKey);
+        _il.Emit(OpCodes.Call, chain);
+        _il.Emit(OpCodes.Stloc, r);
+        _il.Emit(OpCodes.Ldloc, r);
+        _il.Emit(OpCodes.Brfalse, ifNone);
+        return r;
     }
 
     private void EmitReturn(int count)
