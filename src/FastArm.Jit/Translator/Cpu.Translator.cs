@@ -593,7 +593,11 @@ public sealed unsafe partial class Cpu
         {
             int el = u.Key & 3, spSel = (u.Key >> 2) & 1, pan = (u.Key >> 3) & 1;
             var b = new IlUnitBuilder($"unit_{u.Va:X}", Features, el, spSel,
-                (int)((byte*)FastTlb.Table((el << 1) | pan) - (byte*)StatePointer), Config.JitChaining ? u.Key : -1) { StaticMrs = StaticMrs };
+                (int)((byte*)FastTlb.Table((el << 1) | pan) - (byte*)StatePointer), Config.JitChaining ? u.Key : -1)
+            {
+                StaticMrs = StaticMrs,
+                FpEnabledByCpacrAlone = !Config.HasEl2 && !Config.HasEl3 && el <= 1,
+            };
             var em = new IlEmitter { B = b };
             var handlers = SemanticsBinder<IlEmitter, IlVal>.Handlers;
             var region = u.Region ?? [u];

@@ -150,7 +150,7 @@ internal sealed unsafe class IlUnitBuilder
 {
     internal static class Offsets
     {
-        public static readonly int X, V, PC, SpEl, Nzcv;
+        public static readonly int X, V, PC, SpEl, Nzcv, Cpacr;
         static Offsets()
         {
             CpuState d = default;
@@ -160,6 +160,7 @@ internal sealed unsafe class IlUnitBuilder
             PC = (int)((byte*)&d.PC - b);
             SpEl = (int)((byte*)d.SpEl - b);
             Nzcv = (int)((byte*)&d.Nzcv - b);
+            Cpacr = (int)((byte*)&d.Sys.CPACR_EL1 - b);
         }
     }
 
@@ -1041,6 +1042,10 @@ internal sealed unsafe class IlUnitBuilder
 
     public void EndedByCpu() => _endedByCpu = true;
 
+    /// <summary>The CPU has neither EL2 nor EL3 and the code runs at EL0 or EL1: CPACR_EL1 alone decides whether FP
+    /// is enabled (<see cref="Cpu.FPAccessCheck"/>).</summary>
+    public bool FpEnabledByCpacrAlone;
+
     /// <summary>The translator's <see cref="Cpu.StaticMrs"/>: which MRS may read its register directly.</summary>
     public Func<uint, int, int>? StaticMrs;
 
@@ -1082,7 +1087,21 @@ internal sealed unsafe class IlUnitBuilder
         _fpChecked = true;
         var ok = _il.DefineLabel();
         Materialize();
-        SyncPc();
+        if (FpEnabledByCpacrAlone)
+        {
+            // CPACR_EL1.FPEN = 0b11 enables FP at EL0 and EL1 when nothing above EL1 can trap it: no call (a call at the
+            // top of most FP blocks, which also made RyuJIT spill around it); any other value takes the full check.
+            StateAddress(Offsets.Cpacr);
+            _il.Emit(OpCodes.Ldind_I8);
+            _il.Emit(OpCodes.Ldc_I4, 20);
+            _il.Emit(OpCodes.Shr_Un);
+            _il.Emit(OpCodes.Conv_I4);
+            _il.Emit(OpCodes.Ldc_I4_3);
+            _il.Emit(OpCodes.And);
+            _il.Emit(OpCodes.Ldc_I4_3);
+            _il.Emit(OpCodes.Beq, ok);
+        }
+        EmitPcStore();
         LdCpu();
         _il.Emit(OpCodes.Call, M.CheckFPAdvSIMDEnabled);
         _il.Emit(OpCodes.Brtrue, ok);
