@@ -596,7 +596,7 @@ public sealed unsafe partial class Cpu
                 (int)((byte*)FastTlb.Table((el << 1) | pan) - (byte*)StatePointer), Config.JitChaining ? u.Key : -1)
             {
                 StaticMrs = StaticMrs,
-                FpEnabledByCpacrAlone = !Config.HasEl2 && !Config.HasEl3 && el <= 1,
+                El1ControlsAlone = !Config.HasEl2 && !Config.HasEl3 && el <= 1,
             };
             var em = new IlEmitter { B = b };
             var handlers = SemanticsBinder<IlEmitter, IlVal>.Handlers;

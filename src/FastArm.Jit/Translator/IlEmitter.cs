@@ -109,6 +109,11 @@ public struct IlEmitter : IA64Emitter<IlVal>
     public readonly void MsrImmediate(uint op1, uint op2, uint crm) => B.CpuCallVoid(IlUnitBuilder.M.MsrImmediate, false, B.I4((int)op1), B.I4((int)op2), B.I4((int)crm));
     public readonly void Sys(uint op1, uint crn, uint crm, uint op2, int rt, bool isRead)
     {
+        if (op1 == 3 && crn == 7 && crm == 4 && op2 == 1 && !isRead && B.El1ControlsAlone)
+        {
+            B.DataCacheZero(rt, IlUnitBuilder.M.SysInstruction, B.I4((int)op1), B.I4((int)crn), B.I4((int)crm), B.I4((int)op2), B.I4(rt), B.I4(0));
+            return;
+        }
         B.CpuCallVoid(IlUnitBuilder.M.SysInstruction, true, B.I4((int)op1), B.I4((int)crn), B.I4((int)crm), B.I4((int)op2), B.I4(rt), B.I4(isRead ? 1 : 0));
         B.ForgetX();   // SYSL writes Xt behind the emitter's back
     }
@@ -150,7 +155,7 @@ internal sealed unsafe class IlUnitBuilder
 {
     internal static class Offsets
     {
-        public static readonly int X, V, PC, SpEl, Nzcv, Cpacr;
+        public static readonly int X, V, PC, SpEl, Nzcv, Cpacr, SctlrEl1;
         static Offsets()
         {
             CpuState d = default;
@@ -161,6 +166,7 @@ internal sealed unsafe class IlUnitBuilder
             SpEl = (int)((byte*)d.SpEl - b);
             Nzcv = (int)((byte*)&d.Nzcv - b);
             Cpacr = (int)((byte*)&d.Sys.CPACR_EL1 - b);
+            SctlrEl1 = (int)((byte*)&d.SCTLR[1] - b);
         }
     }
 
@@ -1042,9 +1048,40 @@ internal sealed unsafe class IlUnitBuilder
 
     public void EndedByCpu() => _endedByCpu = true;
 
-    /// <summary>The CPU has neither EL2 nor EL3 and the code runs at EL0 or EL1: CPACR_EL1 alone decides whether FP
-    /// is enabled (<see cref="Cpu.FPAccessCheck"/>).</summary>
-    public bool FpEnabledByCpacrAlone;
+    /// <summary>The CPU has neither EL2 nor EL3 and the code runs at EL0 or EL1: EL1's controls alone decide what traps
+    /// (CPACR_EL1 whether FP is enabled, <see cref="Cpu.FPAccessCheck"/>; SCTLR_EL1.DZE whether EL0 may DC ZVA).</summary>
+    public bool El1ControlsAlone;
+
+    /// <summary>
+    /// DC ZVA (64-byte blocks, DCZID_EL0.BS = 4) inline when EL1's controls alone decide its trap and the block's page
+    /// hits the fast TLB for writes (RAM, no translated code, nothing watched): zeroed in place, as memset's loop does
+    /// every 64 bytes. Anything else calls the CPU's SYS instruction with <paramref name="sysArgs"/>.
+    /// </summary>
+    public void DataCacheZero(int rt, MethodInfo sys, params IlVal[] sysArgs)
+    {
+        Materialize();
+        var slow = _il.DefineLabel();
+        var done = _il.DefineLabel();
+        if (_el == 0)
+        {
+            StateAddress(Offsets.SctlrEl1);
+            _il.Emit(OpCodes.Ldind_I8);
+            _il.Emit(OpCodes.Ldc_I8, 1L << 14);   // SCTLR_EL1.DZE: EL0 may zero
+            _il.Emit(OpCodes.And);
+            _il.Emit(OpCodes.Brfalse, slow);
+        }
+        var block = rt == 31 ? new IlVal(0) : Binary(OpCodes.And, ReadX(rt), new IlVal(~63UL));
+        var entry = TlbEntry(block);
+        TagCompare(block, entry, FastTlbEntry.WriteTagOffset, 1, MemOp.None, slow);
+        HostAddress(block, entry);
+        _il.Emit(OpCodes.Ldc_I4_0);
+        _il.Emit(OpCodes.Ldc_I4, 64);
+        _il.Emit(OpCodes.Initblk);
+        _il.Emit(OpCodes.Br, done);
+        _il.MarkLabel(slow);
+        CpuCallVoid(sys, true, sysArgs);
+        _il.MarkLabel(done);
+    }
 
     /// <summary>The translator's <see cref="Cpu.StaticMrs"/>: which MRS may read its register directly.</summary>
     public Func<uint, int, int>? StaticMrs;
@@ -1087,7 +1124,7 @@ internal sealed unsafe class IlUnitBuilder
         _fpChecked = true;
         var ok = _il.DefineLabel();
         Materialize();
-        if (FpEnabledByCpacrAlone)
+        if (El1ControlsAlone)
         {
             // CPACR_EL1.FPEN = 0b11 enables FP at EL0 and EL1 when nothing above EL1 can trap it: no call (a call at the
             // top of most FP blocks, which also made RyuJIT spill around it); any other value takes the full check.
